@@ -1,0 +1,53 @@
+# The LSTM book. Two commands on a fresh machine with Python 3.11 and make:
+#   make book   install into .venv, execute every notebook and build the website
+#   make test   install into .venv (with the test tools) and run every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BOOK_HTML := _build/html/index.html
+
+.PHONY: book serve lab test build clean strip refresh
+
+$(VENV)/.book: requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.book requirements-test.txt
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+## make book: build the website (notebooks executed, cached in _build/.jupyter_cache)
+book: $(VENV)/.book build
+	@echo "The book is at $(CURDIR)/$(BOOK_HTML) -- open it in a browser, or run 'make serve'."
+
+build:
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+## make serve: serve the built book on http://localhost:8000
+serve: $(VENV)/.book
+	$(PY) -m http.server 8000 --directory _build/html
+
+## make lab: open the book's notebooks in JupyterLab (sliders are live there)
+lab: $(VENV)/.book
+	$(VENV)/bin/jupyter lab book/
+
+## make test: the book build (warnings are errors), then the unit tests and every notebook under nbval
+test: $(VENV)/.test
+	$(MAKE) build
+	@# pytest exits 5 when it collected no test at all: here that means a broken suite, so fail.
+	$(PY) -m pytest tests book --nbval-lax --nbval-current-env -p no:cacheprovider; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- failing"; exit 1; fi; exit $$rc
+
+## make strip: remove outputs from notebooks, except cells marked # NBVAL_CHECK_OUTPUT
+strip: $(VENV)/.book
+	$(PY) -m lstm_helpers.notebooks strip book
+
+## make refresh: re-execute notebooks and store the outputs of # NBVAL_CHECK_OUTPUT cells only
+refresh: $(VENV)/.book
+	$(PY) -m lstm_helpers.notebooks refresh book
+
+clean:
+	rm -rf _build

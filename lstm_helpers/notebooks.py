@@ -1,0 +1,93 @@
+"""Keep the book's notebooks clean in git (a maintenance tool, not a chapter).
+
+    python -m lstm_helpers.notebooks strip book      # drop outputs except checked cells
+    python -m lstm_helpers.notebooks refresh book    # execute, keep checked cells' outputs
+    python -m lstm_helpers.notebooks check book      # list notebooks that are not clean
+
+A cell whose source contains ``# NBVAL_CHECK_OUTPUT`` keeps its output: nbval compares it on
+every test run, so the numbers the text relies on are re-checked. nbval only compares cells
+that have an execution count, so a checked cell keeps one: its position among the code cells
+(deterministic, so git diffs stay quiet). Every other output and execution count and any saved
+widget state is removed.
+"""
+from __future__ import annotations
+
+import pathlib
+import sys
+
+MARK = "NBVAL_CHECK_OUTPUT"
+
+
+def is_checked(cell):
+    """True for a code cell marked ``# NBVAL_CHECK_OUTPUT``."""
+    return cell.get("cell_type") == "code" and MARK in "".join(cell.get("source", ""))
+
+
+def problems(nb):
+    """What keeps a notebook (an nbformat dict) from being clean: a list of strings."""
+    found = []
+    if "widgets" in nb.get("metadata", {}):
+        found.append("saved widget state in metadata")
+    for k, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("execution_count") is not None and not is_checked(cell):
+            found.append(f"cell {k}: execution count in an unchecked cell")
+        if is_checked(cell) and cell.get("execution_count") is None:
+            found.append(f"cell {k}: checked cell without an execution count (nbval would skip it)")
+        if cell.get("outputs") and not is_checked(cell):
+            found.append(f"cell {k}: outputs in an unchecked cell")
+        if is_checked(cell) and not cell.get("outputs"):
+            found.append(f"cell {k}: checked cell with no stored output")
+    return found
+
+
+def strip(nb):
+    """Clean a notebook dict in place (see module docstring); returns it."""
+    nb.get("metadata", {}).pop("widgets", None)
+    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    for number, cell in enumerate(code, start=1):
+        cell.get("metadata", {}).pop("execution", None)
+        checked = is_checked(cell)
+        cell["execution_count"] = number if checked else None
+        if not checked:
+            cell["outputs"] = []
+        for out in cell["outputs"]:
+            if "execution_count" in out:
+                out["execution_count"] = number
+    return nb
+
+
+def _notebooks(root):
+    root = pathlib.Path(root)
+    files = [root] if root.suffix == ".ipynb" else sorted(root.rglob("*.ipynb"))
+    return [f for f in files if ".ipynb_checkpoints" not in f.parts and "_build" not in f.parts]
+
+
+def main(argv):
+    import nbformat
+
+    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check"):
+        print(__doc__)
+        return 2
+    command, root = argv
+    bad = 0
+    for path in _notebooks(root):
+        nb = nbformat.read(path, as_version=4)
+        if command == "check":
+            for p in problems(nb):
+                print(f"{path}: {p}")
+                bad += 1
+            continue
+        if command == "refresh":
+            from nbclient import NotebookClient
+
+            NotebookClient(nb, timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        nbformat.write(strip(nb), path)
+        print(f"{command}: {path}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,39 @@
+"""Notebooks are committed clean: outputs only in # NBVAL_CHECK_OUTPUT cells, no execution
+counts, no widget state; and every notebook of the book is in the table of contents."""
+import pathlib
+
+import nbformat
+import pytest
+
+from lstm_helpers import notebooks
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BOOK = sorted((ROOT / "book").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", BOOK, ids=[p.name for p in BOOK])
+def test_notebook_is_committed_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    assert notebooks.problems(nb) == [], f"run: make strip (or make refresh) -- {path.name}"
+    assert any(notebooks.is_checked(c) for c in nb.cells), "every chapter has a checked cell"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+def test_every_chapter_is_in_the_toc():
+    toc = (ROOT / "_toc.yml").read_text()
+    pages = sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.md"))
+    missing = [p.stem for p in pages if f"book/{p.stem}" not in toc]
+    assert missing == []
+
+
+def test_strip_keeps_only_checked_outputs():
+    nb = nbformat.v4.new_notebook()
+    out = nbformat.v4.new_output("stream", name="stdout", text="1\n")
+    nb.cells = [nbformat.v4.new_code_cell("print(1)", outputs=[out], execution_count=3),
+                nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[out], execution_count=4)]
+    nb.metadata["widgets"] = {"state": {}}
+    assert len(notebooks.problems(nb)) >= 3
+    notebooks.strip(nb)
+    assert nb.cells[0].outputs == [] and nb.cells[1].outputs == [out]
+    assert nb.cells[0].execution_count is None and nb.cells[1].execution_count == 2
+    assert notebooks.problems(nb) == []
