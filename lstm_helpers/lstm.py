@@ -10,8 +10,11 @@ Notation is the book's (chapter 5): every gate reads the concatenation z = [h_{t
     h_t  = o_t * tanh(C_t)                       hidden state
 
 Speed (chapter "How fast is a from-scratch LSTM?"): the four gate matrices are stacked into one
-(H+D, 4H) matrix in the order [f, i, o, c̃], the inputs of all T steps are projected with one
-matrix product, and each step does a single (B, H) @ (H, 4H) product for the recurrent part.
+(H+D, 4H) matrix, the inputs of all T steps are projected with one matrix product, and each step
+does a single (B, H) @ (H, 4H) product for the recurrent part. The stacked order is [o, f, i, C̃]:
+the three sigmoid gates are contiguous (o, f, i) and so are the three blocks that backward scales by
+dC_t (f, i, C̃). Forward uses σ(z) = ½·(1 + tanh(z/2)), so after halving the sigmoid rows of the
+stacked weights a single tanh call activates all four gates.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import numpy as np
 from .activations import sigmoid, tanh
 from .validation import check_array, check_number, check_params, check_positive_int, check_rng
 
-GATES = ("f", "i", "o", "c")  # order of the stacked blocks: three sigmoids, then the tanh
+GATES = ("o", "f", "i", "c")  # stacked order (see the module docstring)
 
 
 @dataclass
@@ -43,7 +46,7 @@ class Trace:
 
     f, i, c_tilde, o, c, h: (T, B, H) -- f, i, o, c_tilde are views into ``gates``.
     h0, c0: (B, H) initial states.   x: (T, B, D) the inputs (in the params' dtype).
-    gates: (T, B, 4H) the activations stacked as [f, i, o, c̃].
+    gates: (T, B, 4, H) the activations stacked as [o, f, i, c̃].
     """
 
     f: np.ndarray
@@ -94,11 +97,21 @@ def sizes(params):
 
 
 def stack(params):
-    """Stack the four gates: W_h (H, 4H) for h_{t-1}, W_x (D, 4H) for x_t, b (4H,), order [f,i,o,c̃]."""
+    """Stack the four gates in the order [o, f, i, c̃]: W_h (H, 4H) multiplies h_{t-1}, W_x (D, 4H)
+    multiplies x_t, b (4H,)."""
     H = params["W_f"].shape[0]
     W = np.concatenate([params[f"W_{g}"] for g in GATES], axis=0)  # (4H, H+D)
     b = np.concatenate([params[f"b_{g}"] for g in GATES])
     return np.ascontiguousarray(W[:, :H].T), np.ascontiguousarray(W[:, H:].T), b
+
+
+def _half_sigmoid_rows(W_h, W_x, b):
+    """Halve the o, f, i columns: then tanh of the stacked pre-activation gives tanh(z/2) for
+    the sigmoid gates, and σ(z) = ½·(1 + tanh(z/2)) exactly (multiplying by ½ is exact)."""
+    H = b.size // 4
+    scale = np.ones(4 * H, dtype=b.dtype)
+    scale[:3 * H] = 0.5
+    return W_h * scale, W_x * scale, b * scale
 
 
 def _states(name, s, B, H, dtype):
@@ -140,24 +153,29 @@ def forward(params, x, h0=None, c0=None):
     x = check_array("x", x, ("T", "B", D), dtype=dtype)
     T, B, _ = x.shape
     h0, c0 = _states("h0", h0, B, H, dtype), _states("c0", c0, B, H, dtype)
-    W_h, W_x, b = stack(params)
-    gates = (x.reshape(T * B, D) @ W_x).reshape(T, B, 4 * H)     # input part of every step at once
-    gates += b
+    W_h, W_x, b = _half_sigmoid_rows(*stack(params))
+    gates = (x.reshape(T * B, D) @ W_x).reshape(T, B, 4, H)     # input part of every step at once
+    gates += b.reshape(4, H)
     c = np.empty((T, B, H), dtype=dtype)
     h = np.empty((T, B, H), dtype=dtype)
+    hW, tmp = np.empty((B, 4 * H), dtype=dtype), np.empty((B, H), dtype=dtype)
     h_prev, c_prev = h0, c0
     for t in range(T):
-        g = gates[t]
-        g += h_prev @ W_h                                        # the one product per step
-        sigmoid(g[:, :3 * H], out=g[:, :3 * H])                  # f, i, o
-        tanh(g[:, 3 * H:], out=g[:, 3 * H:])                     # c̃
-        np.multiply(g[:, :H], c_prev, out=c[t])                  # f * C_{t-1}
-        c[t] += g[:, H:2 * H] * g[:, 3 * H:]                     #   + i * C̃
-        tanh(c[t], out=h[t])
-        h[t] *= g[:, 2 * H:3 * H]                                # h = o * tanh(C)
+        g = gates[t]                                             # (B, 4, H): o, f, i, c̃
+        np.matmul(h_prev, W_h, out=hW)                           # the one product per step
+        g += hW.reshape(B, 4, H)
+        np.tanh(g, out=g)                                        # all four gates in one call ...
+        sig = g[:, :3]
+        sig *= 0.5
+        sig += 0.5                                               # ... σ = ½(1 + tanh(z/2)) for o, f, i
+        np.multiply(g[:, 1], c_prev, out=c[t])                   # f * C_{t-1}
+        np.multiply(g[:, 2], g[:, 3], out=tmp)
+        c[t] += tmp                                              #   + i * C̃
+        np.tanh(c[t], out=h[t])
+        h[t] *= g[:, 0]                                          # h = o * tanh(C)
         h_prev, c_prev = h[t], c[t]
-    return Trace(f=gates[..., :H], i=gates[..., H:2 * H], c_tilde=gates[..., 3 * H:],
-                 o=gates[..., 2 * H:3 * H], c=c, h=h, h0=h0, c0=c0, x=x, gates=gates)
+    return Trace(o=gates[:, :, 0], f=gates[:, :, 1], i=gates[:, :, 2], c_tilde=gates[:, :, 3],
+                 c=c, h=h, h0=h0, c0=c0, x=x, gates=gates)
 
 
 def backward(params, trace, dh, dc_last=None):
@@ -175,33 +193,35 @@ def backward(params, trace, dh, dc_last=None):
     dh = check_array("dh", dh, (T, B, H), dtype=dtype)
     dc = _states("dc_last", dc_last, B, H, dtype).copy()
     W_h, W_x, _ = stack(params)
-    W_hT = np.ascontiguousarray(W_h.T)
-    gates = trace.gates
-    f, i, o, g = (gates[..., k * H:(k + 1) * H] for k in range(4))
+    W_hT = np.ascontiguousarray(W_h.T)                          # (4H, H)
+    o, f, i, g = (trace.gates[:, :, k] for k in range(4))
     c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])     # C_{t-1}: (T, B, H)
     tanh_c = np.tanh(trace.c)
-    dact = gates * (1.0 - gates)                                # σ' for f, i, o ...
-    np.subtract(1.0, gates[..., 3 * H:] ** 2, out=dact[..., 3 * H:])   # ... and tanh' for c̃
-    do_dc = trace.o * (1.0 - tanh_c * tanh_c)                   # ∂h/∂C through tanh(C)
-    dz = np.empty_like(gates)                                   # dL/d(pre-activations)
+    # Everything that does not depend on the backward recursion, for all steps at once:
+    # dL/d(pre-activation of gate g) = (dh_t or dC_t) * P[:, :, g].
+    P = np.empty_like(trace.gates)
+    P[:, :, 0] = tanh_c * o * (1.0 - o)                         # o: dh · tanh(C) · σ'
+    P[:, :, 1] = c_prev * f * (1.0 - f)                         # f: dC · C_{t-1} · σ'
+    P[:, :, 2] = g * i * (1.0 - i)                              # i: dC · C̃ · σ'
+    P[:, :, 3] = i * (1.0 - g * g)                              # C̃: dC · i · tanh'
+    dC_dh = o * (1.0 - tanh_c * tanh_c)                         # ∂h/∂C through tanh(C)
+    dz = np.empty_like(trace.gates)                             # dL/d(pre-activations): (T, B, 4, H)
     dh_next = np.zeros((B, H), dtype=dtype)
+    tmp = np.empty((B, H), dtype=dtype)
     for t in range(T - 1, -1, -1):
         dh_t = dh[t] + dh_next
-        dc += dh_t * do_dc[t]                                   # dC_t
-        d = dz[t]
-        np.multiply(dc, c_prev[t], out=d[:, :H])                # df
-        np.multiply(dc, g[t], out=d[:, H:2 * H])                # di
-        np.multiply(dh_t, tanh_c[t], out=d[:, 2 * H:3 * H])     # do
-        np.multiply(dc, i[t], out=d[:, 3 * H:])                 # dC̃
-        d *= dact[t]
+        np.multiply(dh_t, dC_dh[t], out=tmp)
+        dc += tmp                                               # dC_t
+        np.multiply(dh_t, P[t, :, 0], out=dz[t, :, 0])          # output gate
+        np.multiply(dc[:, None], P[t, :, 1:], out=dz[t, :, 1:]) # forget, input, candidate
         dc *= f[t]                                              # dC_{t-1} = dC_t * f_t (+ via h)
-        dh_next = d @ W_hT
+        dh_next = dz[t].reshape(B, 4 * H) @ W_hT
     return _weight_grads(trace, dz, dh_next, dc, W_x, H, D)
 
 
 def _weight_grads(trace, dz, dh0, dc0, W_x, H, D):
     """All weight gradients at once, as two matrix products over the T·B rows."""
-    T, B, _ = dz.shape
+    T, B = dz.shape[:2]
     h_prev = np.concatenate([trace.h0[None], trace.h[:-1]]).reshape(T * B, H)
     dz2 = dz.reshape(T * B, 4 * H)
     dW = np.concatenate([h_prev.T @ dz2, trace.x.reshape(T * B, D).T @ dz2])   # (H+D, 4H)

@@ -1,0 +1,246 @@
+"""`make bench`: our numpy LSTM against PyTorch on the CPU and against this machine's matmul limit.
+
+    python benchmarks/bench.py [--quick] [--out benchmarks/results/latest.json] [--skip-notebooks]
+
+Prints one table and writes it as JSON. Timings are noisy: every ratio compares two numbers
+measured in the same run, alternating ours and PyTorch's, median of repeated runs.
+--quick uses tiny sizes and skips the slow parts (used by the tests so this script never rots).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import platform
+import sys
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lstm_helpers import lstm, models, performance, tasks, training  # noqa: E402
+from lstm_helpers.optim import Adam  # noqa: E402
+
+
+def median_time(fn, repeats, warmup=2):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+def paired_times(ours, theirs, repeats):
+    """Median times of two functions measured alternately (so load changes hit both)."""
+    for _ in range(2):
+        ours(), theirs()
+    a, b = [], []
+    for _ in range(repeats):
+        t = time.perf_counter(); ours(); a.append(time.perf_counter() - t)
+        t = time.perf_counter(); theirs(); b.append(time.perf_counter() - t)
+    return float(np.median(a)), float(np.median(b))
+
+
+def peak_gflops(dtype, n):
+    """Measured peak matrix-multiply rate (GFLOP/s) on n x n matrices."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((n, n)).astype(dtype), rng.standard_normal((n, n)).astype(dtype)
+    return 2 * n ** 3 / median_time(lambda: a @ b, 5) / 1e9
+
+
+def lstm_vs_torch(B, T, D, H, dtype, repeats):
+    import torch
+
+    from lstm_helpers import torch_bridge
+
+    rng = np.random.default_rng(0)
+    p = lstm.init_params(D, H, rng, dtype=dtype)
+    x, dh = rng.standard_normal((T, B, D)).astype(dtype), rng.standard_normal((T, B, H)).astype(dtype)
+    m = torch_bridge.make_torch_lstm(p)
+    xt, dht = torch.tensor(x, requires_grad=True), torch.tensor(dh)
+
+    def ours():
+        lstm.backward(p, lstm.forward(p, x), dh)
+
+    def theirs():
+        m.zero_grad()
+        out, _ = m(xt)
+        out.backward(dht)
+
+    a, b = paired_times(ours, theirs, repeats)
+    return {"B": B, "T": T, "D": D, "H": H, "dtype": np.dtype(dtype).name, "ours_ms": a * 1e3,
+            "torch_ms": b * 1e3, "ratio": a / b, "flops": performance.matmul_flops(T, B, D, H)}
+
+
+def variants(B, T, D, H, repeats):
+    rng = np.random.default_rng(0)
+    p = lstm.init_params(D, H, rng)
+    x = rng.standard_normal((T, B, D))
+    dh = rng.standard_normal((T, B, H))
+    out = {name: median_time(lambda n=name: performance.forward_variant(n, p, x), repeats) * 1e3
+           for name in performance.VARIANTS}
+    tr = lstm.forward(p, x)
+    out["backward_per_step_weights"] = median_time(lambda: performance.backward_per_step_weights(p, tr, dh), repeats) * 1e3
+    out["backward_fused"] = median_time(lambda: lstm.backward(p, tr, dh), repeats) * 1e3
+    return out
+
+
+def scaling(B, D, Ts, Hs, repeats):
+    rng = np.random.default_rng(0)
+
+    def run(T, H):
+        p = lstm.init_params(D, H, rng)
+        x, dh = rng.standard_normal((T, B, D)), rng.standard_normal((T, B, H))
+        return median_time(lambda: lstm.backward(p, lstm.forward(p, x), dh), repeats)
+
+    t_T = [run(T, 64) for T in Ts]
+    t_H = [run(50, H) for H in Hs]
+    return {"T": Ts, "seconds_vs_T": t_T, "slope_T": performance.fit_slope(Ts, t_T),
+            "H": Hs, "seconds_vs_H": t_H, "slope_H": performance.fit_slope(Hs, t_H),
+            "trace_bytes_vs_T": [performance.trace_bytes(T, B, D, 64) for T in Ts]}
+
+
+def adding_problem(T, max_sequences, batch=16, hidden=32, seed=0):
+    """Sequences and seconds until test MSE < 0.01 on 1000 held-out sequences (H&S-style task)."""
+    rng = np.random.default_rng(seed)
+    xt, yt = tasks.adding_problem(1000, T, np.random.default_rng(seed + 1000))
+    p = models.init_model("lstm", 2, hidden, 1, rng, forget_bias=1.0)
+
+    def evaluate(q):
+        return float(np.mean((models.predict("lstm", q, xt)[:, 0] - yt) ** 2))
+
+    def sample(r):
+        return tasks.adding_problem(batch, T, r)
+
+    _, hist = training.train("lstm", p, sample, max_sequences // batch, rng, optimizer=Adam(1e-2), clip=1.0,
+                             loss="mse", evaluate=evaluate, eval_every=20, stop=lambda v: v < 0.01,
+                             progress=False)
+    step, seqs, mse = hist["eval"][-1]
+    return {"T": T, "batch": batch, "hidden": hidden, "solved": mse < 0.01, "sequences": seqs,
+            "test_mse": mse, "seconds": hist["seconds"]}
+
+
+def notebook_times():
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = {}
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        t = time.perf_counter()
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        times[path.name] = time.perf_counter() - t
+    return {"per_notebook_s": times, "total_s": sum(times.values())}
+
+
+def slider_latency(n=100):
+    """Median and p95 of n explorer updates (compute + redraw to PNG, Agg backend)."""
+    import importlib
+    import pkgutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lstm_helpers.explorer import Explorer
+    import lstm_helpers
+
+    out = {}
+    for mod in pkgutil.iter_modules(lstm_helpers.__path__):
+        module = importlib.import_module(f"lstm_helpers.{mod.name}")
+        for name in dir(module):
+            fn = getattr(module, name)
+            if not (callable(fn) and (name == "explorer" or name.endswith("_explorer"))):
+                continue
+            try:
+                e = fn()
+            except TypeError:
+                continue  # needs arguments
+            if not isinstance(e, Explorer):
+                continue
+            grids = [s.grid() for s in e.sliders]
+            rng = np.random.default_rng(0)
+            e.render_png()
+            times = []
+            for _ in range(n):
+                values = {s.name: float(rng.choice(g)) for s, g in zip(e.sliders, grids)}
+                t = time.perf_counter()
+                e.render_png(**values)
+                times.append(time.perf_counter() - t)
+            out[f"{mod.name}.{name}"] = {"median_ms": float(np.median(times) * 1e3),
+                                         "p95_ms": float(np.percentile(times, 95) * 1e3)}
+    return out
+
+
+def machine():
+    import torch
+
+    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(), "numpy": np.__version__, "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(), "python": platform.python_version()}
+
+
+def table(res):
+    rows = ["LSTM forward+backward, ours vs torch.nn.LSTM (CPU, same dtype, shapes, threads)",
+            f"{'B,T,D,H':<18}{'dtype':<9}{'ours ms':>9}{'torch ms':>10}{'ratio':>7}{'x limit':>9}{'torch x':>9}"]
+    for r in res["lstm_vs_torch"]:
+        rows.append(f"{str((r['B'], r['T'], r['D'], r['H'])):<18}{r['dtype']:<9}{r['ours_ms']:>9.2f}"
+                    f"{r['torch_ms']:>10.2f}{r['ratio']:>7.2f}{r['x_limit']:>9.2f}{r['torch_x_limit']:>9.2f}")
+    rows.append(f"peak matmul GFLOP/s: {json.dumps({k: round(v, 1) for k, v in res['peak_gflops'].items()})}")
+    rows.append("forward variants (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in res["variants_ms"].items()))
+    s = res["scaling"]
+    rows.append(f"cost vs T slope {s['slope_T']:.2f}, vs H slope {s['slope_H']:.2f}")
+    if "adding_problem" in res:
+        a = res["adding_problem"]
+        rows.append(f"adding problem T={a['T']}: solved={a['solved']} after {a['sequences']} sequences, "
+                    f"{a['seconds']:.1f} s (test MSE {a['test_mse']:.4f})")
+    if "notebooks" in res:
+        rows.append(f"notebooks total {res['notebooks']['total_s']:.1f} s: " +
+                    ", ".join(f"{k} {v:.1f}" for k, v in res["notebooks"]["per_notebook_s"].items()))
+    if res.get("sliders"):
+        rows.append("slider updates (median / p95 ms): " +
+                    ", ".join(f"{k} {v['median_ms']:.1f}/{v['p95_ms']:.1f}" for k, v in res["sliders"].items()))
+    return "\n".join(rows)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--skip-notebooks", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
+    args = ap.parse_args(argv)
+    q = args.quick
+    shapes = [(4, 5, 3, 8)] if q else [(32, 50, 16, 64), (64, 100, 32, 128)]
+    reps = 3 if q else 30
+    res = {"machine": machine(), "quick": q}
+    res["peak_gflops"] = {d: peak_gflops(d, 128 if q else 2048) for d in ("float64", "float32")}
+    res["lstm_vs_torch"] = []
+    for shape in shapes:
+        for dtype in (np.float64, np.float32):
+            r = lstm_vs_torch(*shape, dtype, reps)
+            floor = r["flops"] / (res["peak_gflops"][r["dtype"]] * 1e9) * 1e3
+            r.update(floor_ms=floor, x_limit=r["ours_ms"] / floor, torch_x_limit=r["torch_ms"] / floor)
+            res["lstm_vs_torch"].append(r)
+    res["variants_ms"] = variants(*(shapes[0]), reps)
+    res["scaling"] = scaling(4 if q else 32, 16, [5, 10, 20] if q else [25, 50, 100, 200, 400],
+                             [8, 16, 32] if q else [32, 64, 128, 256], reps if q else 10)
+    res["sliders"] = slider_latency(5 if q else 100)
+    if not q:
+        res["adding_problem"] = adding_problem(100, 60_000)
+        if not args.skip_notebooks:
+            res["notebooks"] = notebook_times()
+    out = pathlib.Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=1))
+    print(table(res))
+    print(f"written: {out}")
+    return res
+
+
+if __name__ == "__main__":
+    main()

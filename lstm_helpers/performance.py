@@ -1,0 +1,137 @@
+"""Chapter 16, "How fast is a from-scratch LSTM?": the road from naive to fused, and the cost model.
+
+The fused engine is ``lstm.forward`` / ``lstm.backward``. This module keeps the slower stepping
+stones so the chapter (and ``benchmarks/bench.py``) can time each change on its own:
+
+- ``forward_naive``: the six formulas as written, four (B, H+D) @ (H+D, H) products per step;
+- ``forward_stacked``: the four gates stacked, one (B, H+D) @ (H+D, 4H) product per step;
+- ``forward_hoisted``: the inputs of all steps projected at once, one (B, H) @ (H, 4H) per step;
+- ``lstm.forward``: plus one tanh for all four gates and preallocated, in-place buffers;
+- ``backward_per_step_weights``: BPTT that accumulates weight gradients inside the loop (the
+  textbook way), against ``lstm.backward``, which does them as one product after the loop.
+All return the same numbers as the engine (tested), only the time differs.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+
+from . import lstm
+from .activations import sigmoid
+
+VARIANTS = ("naive", "stacked", "hoisted", "fused")
+
+
+def forward_naive(params, x):
+    """Four products per step on the concatenation [h_{t-1}, x_t].   x: (T, B, D) -> h: (T, B, H)."""
+    D, H = lstm.sizes(params)
+    T, B, _ = x.shape
+    h, c = np.zeros((B, H), x.dtype), np.zeros((B, H), x.dtype)
+    out = np.empty((T, B, H), x.dtype)
+    for t in range(T):
+        z = np.concatenate([h, x[t]], axis=1)
+        f = sigmoid(z @ params["W_f"].T + params["b_f"])
+        i = sigmoid(z @ params["W_i"].T + params["b_i"])
+        g = np.tanh(z @ params["W_c"].T + params["b_c"])
+        o = sigmoid(z @ params["W_o"].T + params["b_o"])
+        c = f * c + i * g
+        h = out[t] = o * np.tanh(c)
+    return out
+
+
+def forward_stacked(params, x):
+    """One (B, H+D) @ (H+D, 4H) product per step.   x: (T, B, D) -> h: (T, B, H)."""
+    D, H = lstm.sizes(params)
+    W_h, W_x, b = lstm.stack(params)                  # order [o, f, i, c̃]
+    W = np.concatenate([W_h, W_x])                    # (H+D, 4H)
+    T, B, _ = x.shape
+    h, c = np.zeros((B, H), x.dtype), np.zeros((B, H), x.dtype)
+    out = np.empty((T, B, H), x.dtype)
+    for t in range(T):
+        a = np.concatenate([h, x[t]], axis=1) @ W + b
+        o, f, i = (sigmoid(a[:, k * H:(k + 1) * H]) for k in range(3))
+        c = f * c + i * np.tanh(a[:, 3 * H:])
+        h = out[t] = o * np.tanh(c)
+    return out
+
+
+def forward_hoisted(params, x):
+    """Inputs of all steps projected at once; one (B, H) @ (H, 4H) product per step."""
+    D, H = lstm.sizes(params)
+    W_h, W_x, b = lstm.stack(params)
+    T, B, _ = x.shape
+    ax = (x.reshape(T * B, D) @ W_x + b).reshape(T, B, 4 * H)
+    h, c = np.zeros((B, H), x.dtype), np.zeros((B, H), x.dtype)
+    out = np.empty((T, B, H), x.dtype)
+    for t in range(T):
+        a = ax[t] + h @ W_h
+        o, f, i = (sigmoid(a[:, k * H:(k + 1) * H]) for k in range(3))
+        c = f * c + i * np.tanh(a[:, 3 * H:])
+        h = out[t] = o * np.tanh(c)
+    return out
+
+
+def forward_variant(name, params, x):
+    """Run one of VARIANTS; returns h: (T, B, H)."""
+    if name not in VARIANTS:
+        raise ValueError(f"name must be one of {list(VARIANTS)}; got {name!r}")
+    if name == "fused":
+        return lstm.forward(params, x).h
+    return {"naive": forward_naive, "stacked": forward_stacked, "hoisted": forward_hoisted}[name](params, x)
+
+
+def backward_per_step_weights(params, trace, dh):
+    """BPTT with the weight gradients accumulated step by step (3 extra products per step).
+
+    Same result as ``lstm.backward`` for the weights; returns {W_*, b_*} only.
+    """
+    D, H = lstm.sizes(params)
+    T, B, _ = trace.h.shape
+    W_h, _, _ = lstm.stack(params)
+    grads_W = np.zeros((H + D, 4 * H))
+    h_prev = np.concatenate([trace.h0[None], trace.h[:-1]])
+    c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])
+    dh_next, dc = np.zeros((B, H)), np.zeros((B, H))
+    for t in range(T - 1, -1, -1):
+        o, f, i, g = trace.o[t], trace.f[t], trace.i[t], trace.c_tilde[t]
+        tc = np.tanh(trace.c[t])
+        dht = dh[t] + dh_next
+        dc = dc + dht * o * (1 - tc * tc)
+        dz = np.concatenate([dht * tc * o * (1 - o), dc * c_prev[t] * f * (1 - f),
+                             dc * g * i * (1 - i), dc * i * (1 - g * g)], axis=1)
+        grads_W += np.concatenate([h_prev[t], trace.x[t]], axis=1).T @ dz
+        dh_next = dz @ W_h.T
+        dc = dc * f
+    return {f"W_{name}": grads_W[:, k * H:(k + 1) * H].T for k, name in enumerate(lstm.GATES)}
+
+
+def matmul_flops(T, B, D, H):
+    """Floating-point operations in the matrix products of one LSTM forward + backward.
+
+    Forward: 2·T·B·(H+D)·4H (inputs and recurrence); backward: twice that (the gradient with
+    respect to the weights and with respect to h and x). Total 24·T·B·H·(H+D).
+    """
+    return 24 * T * B * H * (H + D)
+
+
+def trace_bytes(T, B, D, H, itemsize=8):
+    """Memory a forward trace holds: 6 arrays of (T, B, H) (four gates, C, h) plus the inputs."""
+    return (6 * T * B * H + T * B * D) * itemsize
+
+
+def load_results(path):
+    """Read a benchmark JSON written by ``benchmarks/bench.py`` (the chapter reads a stored run)."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must be a benchmark results file; {path} does not exist (run: make bench)")
+    return json.loads(path.read_text())
+
+
+def fit_slope(sizes, seconds):
+    """Slope of log(seconds) against log(size): ≈ 1 means linear cost, ≈ 2 quadratic."""
+    sizes, seconds = np.asarray(sizes, float), np.asarray(seconds, float)
+    if sizes.shape != seconds.shape or sizes.size < 2 or np.any(sizes <= 0) or np.any(seconds <= 0):
+        raise ValueError("sizes and seconds must be equal-length positive sequences of at least 2 values")
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])

@@ -1,0 +1,60 @@
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+
+from lstm_helpers import lstm, performance
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("name", performance.VARIANTS)
+def test_every_forward_variant_computes_the_same_h(rng, name):
+    p = {k: v + 0.3 * rng.standard_normal(v.shape) for k, v in lstm.init_params(3, 5, rng).items()}
+    x = rng.standard_normal((7, 4, 3))
+    np.testing.assert_allclose(performance.forward_variant(name, p, x), lstm.forward(p, x).h, atol=1e-13, rtol=0)
+
+
+def test_per_step_weight_gradients_equal_the_fused_backward(rng):
+    p = {k: v + 0.3 * rng.standard_normal(v.shape) for k, v in lstm.init_params(3, 5, rng).items()}
+    x, dh = rng.standard_normal((6, 2, 3)), rng.standard_normal((6, 2, 5))
+    tr = lstm.forward(p, x)
+    slow, fast = performance.backward_per_step_weights(p, tr, dh), lstm.backward(p, tr, dh)
+    for k in slow:
+        np.testing.assert_allclose(slow[k], fast[k], atol=1e-12, rtol=0)
+
+
+def test_flop_count_matches_the_products_written_out():
+    T, B, D, H = 3, 4, 5, 6
+    fwd = 2 * T * B * D * 4 * H + 2 * T * B * H * 4 * H                 # X @ W_x, h @ W_h
+    bwd = 2 * T * B * 4 * H * H + 2 * T * B * 4 * H * (H + D) + 2 * T * B * 4 * H * D   # dh, dW, dx
+    assert performance.matmul_flops(T, B, D, H) == fwd + bwd
+
+
+def test_trace_bytes_matches_a_real_trace(rng):
+    T, B, D, H = 9, 3, 2, 4
+    tr = lstm.forward(lstm.init_params(D, H, rng), rng.standard_normal((T, B, D)))
+    held = tr.gates.nbytes + tr.c.nbytes + tr.h.nbytes + tr.x.nbytes
+    assert performance.trace_bytes(T, B, D, H) == held
+
+
+def test_fit_slope_recovers_powers():
+    n = np.array([10, 20, 40, 80])
+    assert performance.fit_slope(n, 3e-6 * n ** 2) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="positive"):
+        performance.fit_slope([1, 2], [0.0, 1.0])
+    with pytest.raises(ValueError, match="name must be one of"):
+        performance.forward_variant("fastest", {}, np.zeros((1, 1, 1)))
+
+
+def test_bench_script_quick_smoke_run(tmp_path):
+    pytest.importorskip("torch")
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    res = bench.main(["--quick", "--out", str(tmp_path / "r.json")])
+    assert (tmp_path / "r.json").is_file()
+    assert {r["dtype"] for r in res["lstm_vs_torch"]} == {"float64", "float32"}
+    assert all(r["ours_ms"] > 0 and r["x_limit"] > 0 for r in res["lstm_vs_torch"])
+    assert set(res["variants_ms"]) >= set(performance.VARIANTS)
