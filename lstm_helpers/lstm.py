@@ -195,28 +195,42 @@ def backward(params, trace, dh, dc_last=None):
     W_h, W_x, _ = stack(params)
     W_hT = np.ascontiguousarray(W_h.T)                          # (4H, H)
     o, f, i, g = (trace.gates[:, :, k] for k in range(4))
-    c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])     # C_{t-1}: (T, B, H)
-    tanh_c = np.tanh(trace.c)
-    # Everything that does not depend on the backward recursion, for all steps at once:
-    # dL/d(pre-activation of gate g) = (dh_t or dC_t) * P[:, :, g].
-    P = np.empty_like(trace.gates)
-    P[:, :, 0] = tanh_c * o * (1.0 - o)                         # o: dh · tanh(C) · σ'
-    P[:, :, 1] = c_prev * f * (1.0 - f)                         # f: dC · C_{t-1} · σ'
-    P[:, :, 2] = g * i * (1.0 - i)                              # i: dC · C̃ · σ'
-    P[:, :, 3] = i * (1.0 - g * g)                              # C̃: dC · i · tanh'
-    dC_dh = o * (1.0 - tanh_c * tanh_c)                         # ∂h/∂C through tanh(C)
-    dz = np.empty_like(trace.gates)                             # dL/d(pre-activations): (T, B, 4, H)
+    dz = _local_factors(trace)                                  # (T, B, 4, H), scaled in place below
+    dC_dh = np.tanh(trace.c)
+    np.square(dC_dh, out=dC_dh)
+    np.subtract(1.0, dC_dh, out=dC_dh)
+    dC_dh *= o                                                  # ∂h_t/∂C_t = o_t · (1 − tanh²(C_t))
     dh_next = np.zeros((B, H), dtype=dtype)
-    tmp = np.empty((B, H), dtype=dtype)
+    dh_t, tmp = np.empty((B, H), dtype=dtype), np.empty((B, H), dtype=dtype)
     for t in range(T - 1, -1, -1):
-        dh_t = dh[t] + dh_next
+        np.add(dh[t], dh_next, out=dh_t)                        # dh_t: from the loss and from step t+1
         np.multiply(dh_t, dC_dh[t], out=tmp)
         dc += tmp                                               # dC_t
-        np.multiply(dh_t, P[t, :, 0], out=dz[t, :, 0])          # output gate
-        np.multiply(dc[:, None], P[t, :, 1:], out=dz[t, :, 1:]) # forget, input, candidate
+        dz[t, :, 0] *= dh_t                                     # output gate
+        dz[t, :, 1:] *= dc[:, None]                             # forget, input, candidate
         dc *= f[t]                                              # dC_{t-1} = dC_t * f_t (+ via h)
         dh_next = dz[t].reshape(B, 4 * H) @ W_hT
     return _weight_grads(trace, dz, dh_next, dc, W_x, H, D)
+
+
+def _local_factors(trace):
+    """Everything in dL/d(pre-activations) that does not depend on the backward recursion.
+
+    Returns P: (T, B, 4, H) with dL/d(pre-activation of gate g) = (dh_t or dC_t) * P[:, :, g]:
+    o: tanh(C_t)·σ',  f: C_{t-1}·σ',  i: C̃_t·σ',  C̃: i_t·tanh'. Computed in place in one
+    buffer (fresh temporaries of this size cost more in page faults than in arithmetic).
+    """
+    gates = trace.gates
+    P = np.subtract(1.0, gates)                                 # 1 − s for the sigmoid gates
+    P[:, :, :3] *= gates[:, :, :3]                              # σ' = s (1 − s)
+    np.square(gates[:, :, 3], out=P[:, :, 3])
+    np.subtract(1.0, P[:, :, 3], out=P[:, :, 3])                # tanh' = 1 − C̃²
+    P[:, :, 0] *= np.tanh(trace.c)
+    P[0, :, 1] *= trace.c0
+    P[1:, :, 1] *= trace.c[:-1]
+    P[:, :, 2] *= gates[:, :, 3]
+    P[:, :, 3] *= gates[:, :, 2]
+    return P
 
 
 def _weight_grads(trace, dz, dh0, dc0, W_x, H, D):
