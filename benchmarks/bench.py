@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import platform
+import subprocess
 import sys
 import time
 
@@ -36,17 +37,6 @@ def median_time(fn, repeats, warmup=2):
     return float(np.median(times))
 
 
-def paired_times(ours, theirs, repeats):
-    """Median times of two functions measured alternately (so load changes hit both)."""
-    for _ in range(2):
-        ours(), theirs()
-    a, b = [], []
-    for _ in range(repeats):
-        t = time.perf_counter(); ours(); a.append(time.perf_counter() - t)
-        t = time.perf_counter(); theirs(); b.append(time.perf_counter() - t)
-    return float(np.median(a)), float(np.median(b))
-
-
 def peak_gflops(dtype, n):
     """Measured peak matrix-multiply rate (GFLOP/s) on n x n matrices."""
     rng = np.random.default_rng(0)
@@ -54,26 +44,42 @@ def peak_gflops(dtype, n):
     return 2 * n ** 3 / median_time(lambda: a @ b, 5) / 1e9
 
 
-def lstm_vs_torch(B, T, D, H, dtype, repeats):
+def time_side(side, B, T, D, H, dtype, repeats):
+    """Median seconds of one LSTM forward+backward: side "ours" or "torch" (runs in this process)."""
+    rng = np.random.default_rng(0)
+    p = lstm.init_params(D, H, rng, dtype=dtype)
+    x, dh = rng.standard_normal((T, B, D)).astype(dtype), rng.standard_normal((T, B, H)).astype(dtype)
+    if side == "ours":
+        return median_time(lambda: lstm.backward(p, lstm.forward(p, x), dh), repeats)
     import torch
 
     from lstm_helpers import torch_bridge
 
-    rng = np.random.default_rng(0)
-    p = lstm.init_params(D, H, rng, dtype=dtype)
-    x, dh = rng.standard_normal((T, B, D)).astype(dtype), rng.standard_normal((T, B, H)).astype(dtype)
     m = torch_bridge.make_torch_lstm(p)
     xt, dht = torch.tensor(x, requires_grad=True), torch.tensor(dh)
 
-    def ours():
-        lstm.backward(p, lstm.forward(p, x), dh)
-
-    def theirs():
+    def run():
         m.zero_grad()
         out, _ = m(xt)
         out.backward(dht)
 
-    a, b = paired_times(ours, theirs, repeats)
+    return median_time(run, repeats)
+
+
+def lstm_vs_torch(B, T, D, H, dtype, repeats, rounds):
+    """Ours vs torch.nn.LSTM, each timed in its own fresh process, alternating for ``rounds``.
+
+    Separate processes keep the two libraries' thread pools (OpenBLAS, OpenMP) from spinning
+    against each other on a 2-core machine; alternating rounds spread load changes over both.
+    """
+    times = {"ours": [], "torch": []}
+    for _ in range(rounds):
+        for side in times:
+            cmd = [sys.executable, __file__, "--worker", side, "--shape", f"{B},{T},{D},{H}",
+                   "--dtype", np.dtype(dtype).name, "--repeats", str(repeats)]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            times[side].append(float(out.strip().splitlines()[-1]))
+    a, b = float(np.median(times["ours"])), float(np.median(times["torch"]))
     return {"B": B, "T": T, "D": D, "H": H, "dtype": np.dtype(dtype).name, "ours_ms": a * 1e3,
             "torch_ms": b * 1e3, "ratio": a / b, "flops": performance.matmul_flops(T, B, D, H)}
 
@@ -213,7 +219,14 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-notebooks", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
+    ap.add_argument("--worker", choices=["ours", "torch"], help=argparse.SUPPRESS)
+    ap.add_argument("--shape", help=argparse.SUPPRESS)
+    ap.add_argument("--dtype", help=argparse.SUPPRESS)
+    ap.add_argument("--repeats", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.worker:  # one side of lstm_vs_torch, in a fresh process
+        print(time_side(args.worker, *map(int, args.shape.split(",")), np.dtype(args.dtype), args.repeats))
+        return None
     q = args.quick
     shapes = [(4, 5, 3, 8)] if q else [(32, 50, 16, 64), (64, 100, 32, 128)]
     reps = 3 if q else 30
@@ -222,7 +235,7 @@ def main(argv=None):
     res["lstm_vs_torch"] = []
     for shape in shapes:
         for dtype in (np.float64, np.float32):
-            r = lstm_vs_torch(*shape, dtype, reps)
+            r = lstm_vs_torch(*shape, dtype, reps, rounds=1 if q else 3)
             floor = r["flops"] / (res["peak_gflops"][r["dtype"]] * 1e9) * 1e3
             r.update(floor_ms=floor, x_limit=r["ours_ms"] / floor, torch_x_limit=r["torch_ms"] / floor)
             res["lstm_vs_torch"].append(r)
