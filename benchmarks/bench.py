@@ -97,6 +97,30 @@ def variants(B, T, D, H, repeats):
     return out
 
 
+def breakdown(B, T, D, H, dtype, repeats):
+    """Where one forward+backward spends its time: the matrix products alone vs everything."""
+    rng = np.random.default_rng(0)
+    p = lstm.init_params(D, H, rng, dtype=dtype)
+    x, dh = rng.standard_normal((T, B, D)).astype(dtype), rng.standard_normal((T, B, H)).astype(dtype)
+    W_h, W_x, _ = lstm.stack(p)
+    h, big = rng.standard_normal((B, H)).astype(dtype), rng.standard_normal((T * B, 4 * H)).astype(dtype)
+    hx = rng.standard_normal((H + D, T * B)).astype(dtype)
+    x2 = x.reshape(T * B, D)
+
+    def products():
+        x2 @ W_x                                          # input projection
+        for _ in range(T):
+            h @ W_h                                       # forward recurrence
+            big[:B] @ W_h.T                               # backward recurrence
+        hx @ big                                          # weight gradients
+        big @ W_x.T                                       # input gradients
+
+    tr = lstm.forward(p, x)
+    return {"dtype": np.dtype(dtype).name, "forward_ms": median_time(lambda: lstm.forward(p, x), repeats) * 1e3,
+            "backward_ms": median_time(lambda: lstm.backward(p, tr, dh), repeats) * 1e3,
+            "matmuls_only_ms": median_time(products, repeats) * 1e3}
+
+
 def scaling(B, D, Ts, Hs, repeats):
     rng = np.random.default_rng(0)
 
@@ -199,6 +223,9 @@ def table(res):
                     f"{r['torch_ms']:>10.2f}{r['ratio']:>7.2f}{r['x_limit']:>9.2f}{r['torch_x_limit']:>9.2f}")
     rows.append(f"peak matmul GFLOP/s: {json.dumps({k: round(v, 1) for k, v in res['peak_gflops'].items()})}")
     rows.append("forward variants (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in res["variants_ms"].items()))
+    for r in res["breakdown"]:
+        rows.append(f"{r['dtype']}: forward {r['forward_ms']:.2f} ms, backward {r['backward_ms']:.2f} ms, "
+                    f"matrix products alone {r['matmuls_only_ms']:.2f} ms")
     s = res["scaling"]
     rows.append(f"cost vs T slope {s['slope_T']:.2f}, vs H slope {s['slope_H']:.2f}")
     if "adding_problem" in res:
@@ -240,6 +267,7 @@ def main(argv=None):
             r.update(floor_ms=floor, x_limit=r["ours_ms"] / floor, torch_x_limit=r["torch_ms"] / floor)
             res["lstm_vs_torch"].append(r)
     res["variants_ms"] = variants(*(shapes[0]), reps)
+    res["breakdown"] = [breakdown(*shape, dt, reps) for shape in shapes for dt in (np.float64, np.float32)]
     res["scaling"] = scaling(4 if q else 32, 16, [5, 10, 20] if q else [25, 50, 100, 200, 400],
                              [8, 16, 32] if q else [32, 64, 128, 256], reps if q else 10)
     res["sliders"] = slider_latency(5 if q else 100)

@@ -135,3 +135,31 @@ def fit_slope(sizes, seconds):
     if sizes.shape != seconds.shape or sizes.size < 2 or np.any(sizes <= 0) or np.any(seconds <= 0):
         raise ValueError("sizes and seconds must be equal-length positive sequences of at least 2 values")
     return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def comparison_rows(results):
+    """Rows (shape, dtype, ours ms, torch ms, ratio, × limit, torch × limit) from a bench run."""
+    rows = []
+    for r in results["lstm_vs_torch"]:
+        rows.append(((r["B"], r["T"], r["D"], r["H"]), r["dtype"], r["ours_ms"], r["torch_ms"], r["ratio"],
+                     r["x_limit"], r["torch_x_limit"]))
+    return rows
+
+
+def plot_scaling(results, axes=None):
+    """Log-log time vs T and vs H from a bench run, with the fitted slopes in the legend."""
+    from .plotting import label, new_figure
+
+    s = results["scaling"]
+    if axes is None:
+        fig, axes = new_figure(1, 2, width=8, height=3)
+    for ax, key, name, slope in ((axes[0], "T", "sequence length T", s["slope_T"]),
+                                 (axes[1], "H", "hidden size H", s["slope_H"])):
+        ax.loglog(s[key], s[f"seconds_vs_{key}"], "o-", label=f"measured (slope {slope:.2f})")
+        ref = np.asarray(s[key], float)
+        power = 1 if key == "T" else 2
+        ax.loglog(ref, s[f"seconds_vs_{key}"][0] * (ref / ref[0]) ** power, "--", color="grey",
+                  label=f"∝ {key}^{power}")
+        label(ax, f"Cost vs {key}", name, "forward + backward (s)")
+        ax.legend(fontsize=8)
+    return axes
