@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from lstm_helpers import forgetting, gradcheck, models, tasks
+
+
+def test_papers_init_sets_the_gate_biases():
+    cell, p = forgetting.init_kind("lstm_papers", 8, np.random.default_rng(0))
+    assert cell == "lstm" and np.all(p["b_f"] == 3.0) and np.all(p["b_i"] == -3.0)
+    _, d = forgetting.init_kind("lstm_default", 8, np.random.default_rng(0))
+    assert np.all(d["b_f"] == 1.0) and np.all(d["b_i"] == 0.0)
+
+
+def test_recall_experiment_is_reproducible_and_learns_a_short_gap():
+    a = forgetting.recall_experiment(gaps=(2,), kinds=("lstm_papers",), steps=60, hidden=8, progress=False)
+    b = forgetting.recall_experiment(gaps=(2,), kinds=("lstm_papers",), steps=60, hidden=8, progress=False)
+    assert a["accuracy"] == b["accuracy"]
+    assert a["accuracy"]["lstm_papers"][0] > 0.5              # chance is 1/6
+    assert "RNN" not in forgetting.accuracy_table(a) and "papers" in forgetting.accuracy_table(a)
+
+
+def test_input_gradient_norms_match_finite_differences():
+    rng = np.random.default_rng(1)
+    cell, p = forgetting.init_kind("lstm_default", 5, rng)
+    x, y, _ = tasks.recall_task(3, 4, rng)
+    norms = forgetting.input_gradient_norms(cell, p, x, y)
+    loss = lambda: models.loss_and_grads(cell, p, x, y)[0]        # noqa: E731
+    _, num = gradcheck.numerical_grad(loss, x)
+    num = num.reshape(x.shape)
+    np.testing.assert_allclose(norms, np.linalg.norm(num, axis=2).mean(axis=1), rtol=1e-5)
+
+
+def test_rnn_jacobian_for_one_unit_is_tanh_derivative_times_weight():
+    p = {"W_h": np.array([[0.7, 0.3, -0.2]]), "b_h": np.array([0.1])}
+    x = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    h1 = np.tanh(0.3 + 0.1)
+    h2 = np.tanh(0.7 * h1 - 0.2 + 0.1)
+    jac = forgetting.rnn_jacobians(p, x)
+    np.testing.assert_allclose(jac["step_sigma"], [abs((1 - h1 ** 2) * 0.7), abs((1 - h2 ** 2) * 0.7)])
+    np.testing.assert_allclose(jac["product_norm"], [abs((1 - h2 ** 2) * 0.7), abs((1 - h1 ** 2) * (1 - h2 ** 2) * 0.49)])
+
+
+def test_cell_path_is_the_product_of_forget_gates():
+    cell, p = forgetting.init_kind("lstm_papers", 4, np.random.default_rng(2))
+    x, _, _ = tasks.recall_task(1, 6, np.random.default_rng(3))
+    from lstm_helpers import lstm
+    f = lstm.forward(models.cell_params(p), x).f[:, 0]
+    path = forgetting.lstm_cell_path(p, x)
+    assert path[0] == pytest.approx(f[-1].mean())
+    assert path[-1] == pytest.approx(np.prod(f, axis=0).mean())
+
+
+def test_gradient_vs_lag_has_one_value_per_step():
+    g = forgetting.gradient_vs_lag(gap=10, hidden=4, n=4)
+    assert g["lag"].shape == (12,) and all(g[k].shape == (12,) for k in forgetting.KINDS)
+    assert g["rnn"][-1] < g["rnn"][0]                          # the signal shrinks with lag
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: forgetting.init_kind("gru", 4, np.random.default_rng(0)), "kind must be one of"),
+    (lambda: forgetting.train_recall("rnn", -1), "gap must be an integer >= 0"),
+    (lambda: forgetting.train_recall("rnn", 3, steps=0), "steps must be an integer >= 1"),
+    (lambda: forgetting.rnn_jacobians(forgetting.init_kind("rnn", 4, np.random.default_rng(0))[1], np.zeros((5, 2, 17))), "one sequence"),
+    (lambda: forgetting.input_gradient_norms("gru", {}, np.zeros((2, 1, 17)), np.array([0])), "cell must be one of"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
