@@ -67,6 +67,7 @@ class Panel:
     ylim: tuple | None = None
     kind: str = "line"
     xticklabels: str | None = None  # key of a list of strings (e.g. the tokens of a sentence)
+    yscale: str = "linear"          # or "log"
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,6 @@ class Explorer:
                                   continuous_update=True, style={"description_width": "initial"},
                                   layout=w.Layout(width="420px")) for s in self.sliders]
         image = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self._live["fig"] = None
 
         def redraw(_=None):
             image.value = self.render_png(**{s.name: c.value for s, c in zip(self.sliders, controls)})
@@ -161,21 +161,21 @@ class Explorer:
         return w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *controls, image])
 
     def render_png(self, **overrides):
-        """Recompute and redraw the (reused) live figure; returns PNG bytes. Used per slider move."""
-        import matplotlib.pyplot as plt
+        """Recompute and redraw the (reused) live figure; returns PNG bytes. Used per slider move.
 
+        When every panel has a fixed ``ylim``, only the data artists are redrawn over a cached
+        background (blitting); otherwise the whole figure is redrawn.
+        """
         result = self.result(**overrides)
-        fig = self._live.get("fig")
-        if fig is None:
-            fig = self.figure(result)
-            self._live["fig"] = fig
-            plt.close(fig)  # keep it out of the inline backend; we render it ourselves
+        live = self._live.get("blit")
+        if live is None:
+            live = self._live["blit"] = _LiveFigure(self.figure(result), all(p.ylim for p in self.panels))
         else:
-            for ax, panel, lines in zip(fig.axes, self.panels, fig.explorer_artists):
-                _update_panel(ax, panel, lines, result)
-            if self.readouts:
-                fig._suptitle.set_text(self.title + f"\n{self.readout_text(result)}")
-        return _png(fig)
+            for ax, panel, artists in zip(live.fig.axes, self.panels, live.fig.explorer_artists):
+                _update_panel(ax, panel, artists, result)
+        if self.readouts:
+            live.fig._suptitle.set_text(self.title + f"\n{self.readout_text(result)}")
+        return live.png()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Live widget where a widget front end runs; the static figure (text/html) elsewhere."""
@@ -189,6 +189,47 @@ def _png(fig):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
+
+
+class _LiveFigure:
+    """A figure kept on its own Agg canvas for fast repeated rendering (the live widget)."""
+
+    def __init__(self, fig, blit):
+        import matplotlib.pyplot as plt
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        plt.close(fig)                          # keep it out of the notebook's inline backend
+        self.fig, self.canvas, self.blit = fig, FigureCanvasAgg(fig), blit
+        self.canvas.draw()
+        fig.set_layout_engine("none")           # freeze the layout: no re-layout per frame
+        self.dynamic = [a for group in fig.explorer_artists for a in _flatten(group)] + [fig._suptitle]
+        if blit:
+            for a in self.dynamic:
+                a.set_animated(True)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def png(self):
+        from PIL import Image
+
+        if self.blit:
+            self.canvas.restore_region(self.background)
+            for a in self.dynamic:
+                a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
+        else:
+            self.canvas.draw()
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="PNG", compress_level=1)
+        return buf.getvalue()
+
+
+def _flatten(group):
+    """Line2D artists as they are; a bar container as its rectangles."""
+    out = []
+    for art in group:
+        out.extend(art.patches if hasattr(art, "patches") else [art])
+    return out
 
 
 def _xs(panel, result, n):
@@ -212,10 +253,11 @@ def _draw_panel(ax, panel, result):
     if panel.xticklabels:
         ticks = list(result[panel.xticklabels])
         ax.set_xticks(np.arange(len(ticks)), ticks, rotation=45, ha="right", fontsize=8)
+    ax.set_yscale(check_option("panel yscale", panel.yscale, ("linear", "log")))
     if panel.ylim:
         ax.set_ylim(*panel.ylim)
     label(ax, panel.title, panel.xlabel, panel.ylabel)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # never over the data
     return artists
 
 

@@ -52,7 +52,7 @@ def check_array(name, a, shape, dtype=None):
     dimension (any size >= 1). Example: ``check_array("x", x, ("T", "B", 3))``.
     Raises if the rank or a fixed size differs, or any value is NaN or infinite.
     """
-    expected = "(" + ", ".join(str(s) for s in shape) + ")"
+    expected = "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
     try:
         arr = np.asarray(a)
     except Exception as err:  # ragged lists and other non-arrays
