@@ -250,6 +250,12 @@ def _draw_panel(ax, panel, result):
         else:
             kw = {"drawstyle": "steps-mid"} if s.style == "step" else {"marker": "o", "ms": 3} if s.style == "marker" else {}
             artists.append(ax.plot(x, y, label=s.label, color=s.color, **kw)[0])
+    xs = _xs(panel, result, np.asarray(result[panel.series[0].key]).size)
+    if panel.kind == "bar":
+        ax.set_xticks(xs)
+    elif xs.size > 1:                               # the full x range, even where y is NaN (not yet)
+        pad = 0.03 * (xs.max() - xs.min())
+        ax.set_xlim(xs.min() - pad, xs.max() + pad)
     if panel.xticklabels:
         ticks = list(result[panel.xticklabels])
         ax.set_xticks(np.arange(len(ticks)), ticks, rotation=45, ha="right", fontsize=8)

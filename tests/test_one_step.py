@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from lstm_helpers import lstm, one_step
+
+
+def sig(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def test_intermediates_by_hand_for_one_unit():
+    p = {"W_f": np.array([[1.0, 2.0]]), "b_f": np.array([0.0]), "W_i": np.array([[0.0, 1.0]]), "b_i": np.array([-1.0]),
+         "W_c": np.array([[1.0, 1.0]]), "b_c": np.array([0.5]), "W_o": np.array([[-1.0, 0.0]]), "b_o": np.array([0.0])}
+    r = one_step.intermediates(p, np.array([0.5]), np.array([0.2]), np.array([-1.0]))
+    np.testing.assert_allclose(r["z"], [0.2, 0.5])
+    assert r["a_f"][0] == pytest.approx(1.2) and r["f"][0] == pytest.approx(sig(1.2))
+    assert r["a_i"][0] == pytest.approx(-0.5) and r["c_tilde"][0] == pytest.approx(np.tanh(1.2))
+    c = sig(1.2) * -1.0 + sig(-0.5) * np.tanh(1.2)
+    assert r["c"][0] == pytest.approx(c)
+    assert r["h"][0] == pytest.approx(sig(-0.2) * np.tanh(c))
+
+
+def test_intermediates_equal_lstm_step():
+    params, x = one_step.example(seed=1)
+    h, c = np.random.default_rng(0).standard_normal((2, 3))
+    r = one_step.intermediates(params, x[0, 0], h, c)
+    s = lstm.step(params, x[0], h[None], c[None])
+    for name in ("f", "i", "c_tilde", "o", "c", "h"):
+        np.testing.assert_allclose(r[name], getattr(s, name)[0], atol=1e-14)
+
+
+def test_step_through_equals_forward():
+    params, x = one_step.example()
+    h, c = one_step.step_through(params, x)
+    tr = lstm.forward(params, x)
+    np.testing.assert_allclose(h, tr.h[:, 0], atol=1e-13)
+    np.testing.assert_allclose(c, tr.c[:, 0], atol=1e-13)
+
+
+def test_table_lists_the_five_steps_in_order():
+    params, x = one_step.example()
+    table = one_step.step_table(one_step.intermediates(params, x[0, 0], np.zeros(3), np.zeros(3)))
+    heads = [line for line in table.splitlines() if not line.startswith(" ")]
+    assert heads == ["1 look", "2 forget", "3 add", "4 update memory", "5 output"]
+
+
+def test_explorer_shows_the_state_at_step_t():
+    params, x = one_step.example()
+    tr = lstm.forward(params, x)
+    r = one_step.explore(t=4)
+    np.testing.assert_array_equal(r["c"], tr.c[4, 0])
+    assert np.isnan(r["c0_upto"][5:]).all() and not np.isnan(r["c0_upto"][:5]).any()
+    assert one_step.explorer().sliders[0].grid().tolist() == list(range(8))
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: one_step.intermediates(one_step.example()[0], np.zeros(3), np.zeros(3), np.zeros(3)), r"x_t must have shape \(2,\)"),
+    (lambda: one_step.explore(t=9), r"t must be a finite number in \[0, 7\]"),
+    (lambda: one_step.example(H=0), "H must be an integer >= 1"),
+    (lambda: one_step.step_through(one_step.example()[0], np.zeros((4, 2, 2))), r"x must have shape \(T, 1, 2\)"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
