@@ -1,0 +1,53 @@
+import matplotlib
+import numpy as np
+import pytest
+
+from lstm_helpers import architecture, lstm
+
+matplotlib.use("Agg")
+
+
+def texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_diagram_labels_every_part():
+    ax = architecture.draw_cell()
+    t = texts(ax)
+    for label in (r"$C_{t-1}$", r"$C_t$", r"$h_{t-1}$", r"$x_t$", r"$f_t$", r"$i_t$", r"$\tilde{C}_t$", r"$o_t$"):
+        assert label in t
+    assert t.count("σ") == 3 and "tanh" in t and t.count("×") == 3 and "+" in t
+
+
+def test_highlight_fades_the_other_parts():
+    ax = architecture.draw_cell(highlight="f")
+    colours = {p.get_facecolor()[:3] for p in ax.patches if hasattr(p, "get_boxstyle")}
+    faded = matplotlib.colors.to_rgb(architecture.FADED)
+    forget = matplotlib.colors.to_rgb(architecture.GATE_COLORS["f"])
+    assert forget in colours and faded in colours
+    assert matplotlib.colors.to_rgb(architecture.GATE_COLORS["o"]) not in colours
+
+
+def test_values_are_written_on_the_diagram():
+    ax = architecture.draw_cell(values={"f": 0.73, "h": -0.25})
+    assert "0.730" in texts(ax) and "-0.250" in texts(ax)
+
+
+def test_accumulating_example_grows_c_but_not_h():
+    p, x = architecture.accumulating_example(T=12)
+    r = architecture.state_ranges(p, x)
+    assert r["max_abs_c"] > 8 and r["max_abs_h"] < 0.5 + 1e-9
+    np.testing.assert_allclose(r["trace"].h, 0.5 * np.tanh(r["trace"].c), atol=1e-6)
+
+
+def test_parameter_count_formula():
+    assert lstm.n_params(100, 256) == 365_568
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"highlight": "g"}, "highlight must be one of"),
+    ({"values": {"z": 1.0}}, "values has unknown names"),
+])
+def test_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        architecture.draw_cell(**kwargs)
