@@ -68,7 +68,7 @@ def half_life(f):
     return 0.0 if f == 0.0 else float(np.log(0.5) / np.log(f))
 
 
-def explore(f=0.95, i=0.0):
+def explore(f=0.96, i=0.0):
     """The explorer's pure compute: the belt and a tanh RNN (w = 1) side by side."""
     b = belt(f, i)
     r = rnn_carry(1.0, i, v=0.76)          # tanh(1) ≈ 0.76: the largest value a tanh unit holds easily
@@ -82,8 +82,8 @@ def explorer():
     return Explorer(
         title="The conveyor belt: one value carried for 100 steps",
         compute=explore,
-        sliders=(Slider("f", "forget gate f", 0.5, 1.0, 0.01, 0.95),
-                 Slider("i", "input gate i (distractor writes)", 0.0, 1.0, 0.1, 0.0)),
+        sliders=(Slider("f", "forget gate f", 0.5, 1.0, 0.02, 0.96),
+                 Slider("i", "input gate i (distractor writes)", 0.0, 1.0, 0.2, 0.0)),
         panels=(
             Panel((Series("c", "cell state C_k", GATE_COLORS["c"]), Series("left", "v·f^k (what is left of v)",
                                                                                 GATE_COLORS["f"])),

@@ -6,8 +6,9 @@ show. From that one declaration come
 - ``figure(...)``: a matplotlib figure (tests, the static book, a kernel without widgets);
 - ``widget()``: ipywidgets sliders that recompute and redraw on every move (a live kernel);
 - ``spec()``: a JSON-able description, so the website can draw the same panels in the browser;
-- displaying the explorer in a notebook shows the live widget where a widget front end runs
-  and a static figure (``text/html``) everywhere else -- the book build picks that one.
+- displaying the explorer in a notebook shows the live widget where a widget front end runs,
+  and everywhere else (``text/html``, which the book build picks) the same sliders drawn in the
+  browser from results precomputed on the slider grid (``web_explorer``).
 
 Chapter modules build explorers; this module knows nothing about LSTMs.
 """
@@ -179,8 +180,10 @@ class Explorer:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Live widget where a widget front end runs; the static figure (text/html) elsewhere."""
+        from . import web_explorer
+
         bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
-        bundle["text/html"] = self.static_html()
+        bundle["text/html"] = web_explorer.html(self)
         bundle["text/plain"] = f"<{self.title}: slider explorer>"
         return bundle
 

@@ -51,9 +51,9 @@ def explorer():
     return Explorer(
         title="A memory chip with three gates",
         compute=explore,
-        sliders=(Slider("f", "forget gate f (keep)", 0.0, 1.0, 0.05, 0.9),
-                 Slider("i", "input gate i (write)", 0.0, 1.0, 0.05, 1.0),
-                 Slider("o", "output gate o (say)", 0.0, 1.0, 0.05, 1.0)),
+        sliders=(Slider("f", "forget gate f (keep)", 0.0, 1.0, 0.1, 0.9),
+                 Slider("i", "input gate i (write)", 0.0, 1.0, 0.1, 1.0),
+                 Slider("o", "output gate o (say)", 0.0, 1.0, 0.1, 1.0)),
         panels=(
             Panel((Series("c_tilde", "value offered C̃_t", GATE_COLORS["c_tilde"], "marker"),
                    Series("c", "memory C_t", GATE_COLORS["c"], "marker"),

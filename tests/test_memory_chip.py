@@ -41,7 +41,7 @@ def test_explorer_values_and_shapes():
     assert all(r[k].shape == (n,) for k in ("c", "h", "c_tilde", "kept_first"))
     assert r["first_share"] == pytest.approx(0.9 ** 6)
     assert {s.name for s in e.sliders} == {"f", "i", "o"}
-    assert all(s.grid().size == 21 for s in e.sliders)
+    assert all(s.grid().size == 11 for s in e.sliders)
 
 
 @pytest.mark.parametrize("kwargs, match", [
