@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BOOK_HTML := _build/html/index.html
 
-.PHONY: book serve lab test build clean strip refresh
+.PHONY: book serve lab test build clean strip refresh bench browser
 
 $(VENV)/.book: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,17 @@ serve: $(VENV)/.book
 lab: $(VENV)/.book
 	$(VENV)/bin/jupyter lab book/
 
-## make test: the book build (warnings are errors), then the unit tests and every notebook under nbval
-test: $(VENV)/.test
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## browser: headless Chromium from Debian's packages, for the website tests
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## make test: the book build (warnings are errors), then the unit tests, every notebook under nbval
+## and the website in headless Chromium
+test: $(VENV)/.test node_modules/.installed browser
 	$(MAKE) build
 	@# pytest exits 5 when it collected no test at all: here that means a broken suite, so fail.
 	$(PY) -m pytest tests book --nbval-lax --nbval-current-env -p no:cacheprovider; \
@@ -48,6 +57,10 @@ strip: $(VENV)/.book
 ## make refresh: re-execute notebooks and store the outputs of # NBVAL_CHECK_OUTPUT cells only
 refresh: $(VENV)/.book
 	$(PY) -m lstm_helpers.notebooks refresh book
+
+## make bench: LSTM speed against PyTorch and the hardware limit, notebook times, slider latency
+bench: $(VENV)/.test
+	$(PY) benchmarks/bench.py
 
 clean:
 	rm -rf _build
