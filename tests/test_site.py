@@ -187,4 +187,6 @@ def test_chapters_have_previous_and_next_links(browser, server):
     assert page.locator(".prev-next-area a.left-prev").count() == 1
     assert page.locator(".prev-next-area a.right-next").count() == 1
     assert page.locator(".bd-sidebar-primary a").count() >= len(PAGES) - 1
+    assert page.locator(f"a[href$='{PAGES[1].replace('.html', '.ipynb')}']").count() >= 1   # download .ipynb
+    assert "make lab" in page.locator(".bd-header-announcement").inner_text()              # run-locally hint
     page.close()
