@@ -105,7 +105,7 @@ def input_gradient_norms(cell, params, x, y):
 
     x: (T, B, V), y: (B,) -> (T,) array; entry T−1−k is the gradient k steps before the query.
     """
-    check_option("cell", cell, ("rnn", "lstm"))
+    check_option("cell", cell, tuple(models.CELLS))
     trace, logits = models.forward(cell, params, x)
     _, dlogits = cross_entropy(logits, y)
     dh = np.zeros_like(trace.h)

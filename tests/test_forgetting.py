@@ -61,7 +61,7 @@ def test_gradient_vs_lag_has_one_value_per_step():
     (lambda: forgetting.train_recall("rnn", -1), "gap must be an integer >= 0"),
     (lambda: forgetting.train_recall("rnn", 3, steps=0), "steps must be an integer >= 1"),
     (lambda: forgetting.rnn_jacobians(forgetting.init_kind("rnn", 4, np.random.default_rng(0))[1], np.zeros((5, 2, 17))), "one sequence"),
-    (lambda: forgetting.input_gradient_norms("gru", {}, np.zeros((2, 1, 17)), np.array([0])), "cell must be one of"),
+    (lambda: forgetting.input_gradient_norms("cnn", {}, np.zeros((2, 1, 17)), np.array([0])), "cell must be one of"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
