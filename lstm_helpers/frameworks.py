@@ -1,0 +1,114 @@
+"""Chapter 13, "LSTM in PyTorch and Keras": the same model in three implementations.
+
+Gate orders: ours (f, i, C̃, o as separate matrices on [h_{t−1}, x_t]); PyTorch (i, f, g, o stacked,
+separate input and recurrent matrices, two biases -- see ``torch_bridge``); Keras (i, f, c, o stacked,
+kernel (D, 4H) and recurrent_kernel (H, 4H) multiplying from the right, one bias (4H,)).
+PyTorch and Keras are optional: ``available()`` says what is installed and how to install the rest.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import lstm, models, tasks, torch_bridge
+from .validation import check_positive_int
+
+KERAS_ORDER = ("i", "f", "c", "o")
+INSTALL = {"torch": "pip install torch==2.13.0  (CPU build)", "keras": "pip install keras==3.15.1  (runs on PyTorch)"}
+
+
+def available():
+    """{"torch": bool, "keras": bool}; Keras is imported with KERAS_BACKEND=torch (no TensorFlow)."""
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    found = {}
+    for name in ("torch", "keras"):
+        try:
+            __import__(name)
+            found[name] = True
+        except ImportError:
+            found[name] = False
+    return found
+
+
+def install_hint():
+    """A message listing what is missing and the command that installs it ('' if nothing is missing)."""
+    missing = [n for n, ok in available().items() if not ok]
+    return "\n".join(f"{n} is not installed: {INSTALL[n]}" for n in missing)
+
+
+def lstm_to_keras_weights(params):
+    """Our LSTM params -> [kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,)] in Keras' gate order."""
+    D, H = lstm.sizes(params)
+    W = np.concatenate([params[f"W_{g}"] for g in KERAS_ORDER])        # (4H, H+D)
+    return [W[:, H:].T.copy(), W[:, :H].T.copy(), np.concatenate([params[f"b_{g}"] for g in KERAS_ORDER])]
+
+
+def keras_weights_to_lstm(weights):
+    """[kernel, recurrent_kernel, bias] from a Keras LSTM -> our params (the inverse mapping)."""
+    kernel, recurrent, bias = (np.asarray(w) for w in weights)
+    H = recurrent.shape[0]
+    W = np.concatenate([recurrent, kernel]).T                          # (4H, H+D)
+    return {**{f"W_{g}": W[k * H:(k + 1) * H].copy() for k, g in enumerate(KERAS_ORDER)},
+            **{f"b_{g}": bias[k * H:(k + 1) * H].copy() for k, g in enumerate(KERAS_ORDER)}}
+
+
+def make_keras_lstm(params):
+    """A keras.layers.LSTM (return_sequences=True, float64 when the params are) holding our weights."""
+    available()
+    import keras
+
+    D, H = lstm.sizes(params)
+    dtype = "float64" if params["W_f"].dtype == np.float64 else "float32"
+    layer = keras.layers.LSTM(H, return_sequences=True, dtype=dtype)
+    layer.build((None, None, D))
+    layer.set_weights(lstm_to_keras_weights(params))
+    return layer
+
+
+def three_way(seed=0, T=12, B=4, D=5, H=8):
+    """Run one sequence batch through ours, PyTorch and Keras with the same float64 weights.
+
+    Returns {"torch": max |ours − torch| over h, "keras": max |ours − keras| over h}.
+    """
+    T, B, D, H = (check_positive_int(n, v) for n, v in (("T", T), ("B", B), ("D", D), ("H", H)))
+    import torch
+
+    rng = np.random.default_rng(seed)
+    p = {k: v + 0.2 * rng.standard_normal(v.shape) for k, v in lstm.init_params(D, H, rng).items()}
+    x = rng.standard_normal((T, B, D))
+    ours = lstm.forward(p, x).h
+    with torch.no_grad():
+        theirs = torch_bridge.make_torch_lstm(p)(torch.from_numpy(x))[0].numpy()
+    keras_out = np.asarray(make_keras_lstm(p)(np.swapaxes(x, 0, 1)).detach().cpu().numpy())   # Keras: (B, T, H)
+    return {"torch": float(np.abs(ours - theirs).max()),
+            "keras": float(np.abs(ours - np.swapaxes(keras_out, 0, 1)).max())}
+
+
+def train_torch_recall(gap=10, hidden=32, steps=300, seed=0):
+    """A short PyTorch training loop on the recall task (nn.LSTM + nn.Linear, Adam 1e-2, clipping 1).
+
+    Returns {"accuracy": test accuracy on 500 sequences, "params": our params copied out of the model}.
+    """
+    import torch
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    V = len(tasks.recall_vocab().tokens)
+    net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, 6)
+    opt = torch.optim.Adam(list(net.parameters()) + list(head.parameters()), lr=1e-2)
+    for _ in range(steps):
+        x, y, _ = tasks.recall_task(32, gap, rng)
+        out, _ = net(torch.tensor(x, dtype=torch.float32))
+        loss = torch.nn.functional.cross_entropy(head(out[-1]), torch.tensor(y))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(list(net.parameters()) + list(head.parameters()), 1.0)
+        opt.step()
+    x, y, _ = tasks.recall_task(500, gap, np.random.default_rng(10_000 + gap))
+    with torch.no_grad():
+        pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
+    ours = torch_bridge.lstm_from_torch_state(net.state_dict())
+    ours.update(W_y=head.weight.detach().numpy().copy(), b_y=head.bias.detach().numpy().copy())
+    return {"accuracy": float(np.mean(pred == y)), "params": ours,
+            "ours_accuracy": models.accuracy("lstm", ours, x.astype(np.float32), y)}
