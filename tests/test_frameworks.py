@@ -4,6 +4,7 @@ import pytest
 from lstm_helpers import frameworks, lstm
 
 torch = pytest.importorskip("torch")
+frontends = frameworks.available()          # sets KERAS_BACKEND=torch before keras is imported
 
 
 def test_keras_weight_layout_and_round_trip():
