@@ -22,8 +22,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lstm_helpers import lstm, models, performance, tasks, training  # noqa: E402
-from lstm_helpers.optim import Adam  # noqa: E402
+from lstm_helpers import lstm, papers, performance  # noqa: E402
 
 
 def median_time(fn, repeats, warmup=2):
@@ -136,26 +135,6 @@ def scaling(B, D, Ts, Hs, repeats):
             "trace_bytes_vs_T": [performance.trace_bytes(T, B, D, 64) for T in Ts]}
 
 
-def adding_problem(T, max_sequences, batch=16, hidden=32, seed=0):
-    """Sequences and seconds until test MSE < 0.01 on 1000 held-out sequences (H&S-style task)."""
-    rng = np.random.default_rng(seed)
-    xt, yt = tasks.adding_problem(1000, T, np.random.default_rng(seed + 1000))
-    p = models.init_model("lstm", 2, hidden, 1, rng, forget_bias=1.0)
-
-    def evaluate(q):
-        return float(np.mean((models.predict("lstm", q, xt)[:, 0] - yt) ** 2))
-
-    def sample(r):
-        return tasks.adding_problem(batch, T, r)
-
-    _, hist = training.train("lstm", p, sample, max_sequences // batch, rng, optimizer=Adam(1e-2), clip=1.0,
-                             loss="mse", evaluate=evaluate, eval_every=20, stop=lambda v: v < 0.01,
-                             progress=False)
-    step, seqs, mse = hist["eval"][-1]
-    return {"T": T, "batch": batch, "hidden": hidden, "solved": mse < 0.01, "sequences": seqs,
-            "test_mse": mse, "seconds": hist["seconds"]}
-
-
 def notebook_times():
     import nbformat
     from nbclient import NotebookClient
@@ -230,7 +209,7 @@ def table(res):
     rows.append(f"cost vs T slope {s['slope_T']:.2f}, vs H slope {s['slope_H']:.2f}")
     if "adding_problem" in res:
         a = res["adding_problem"]
-        rows.append(f"adding problem T={a['T']}: solved={a['solved']} after {a['sequences']} sequences, "
+        rows.append(f"adding problem T={a['T']} (H=32, batch 16): solved={a['solved']} after {a['sequences']} sequences, "
                     f"{a['seconds']:.1f} s (test MSE {a['test_mse']:.4f})")
     if "notebooks" in res:
         rows.append(f"notebooks total {res['notebooks']['total_s']:.1f} s: " +
@@ -272,7 +251,7 @@ def main(argv=None):
                              [8, 16, 32] if q else [32, 64, 128, 256], reps if q else 10)
     res["sliders"] = slider_latency(5 if q else 100)
     if not q:
-        res["adding_problem"] = adding_problem(100, 60_000)
+        res["adding_problem"] = papers.adding_until_solved(T=100, max_sequences=60_000)
         if not args.skip_notebooks:
             res["notebooks"] = notebook_times()
     out = pathlib.Path(args.out)
