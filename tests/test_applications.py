@@ -1,0 +1,24 @@
+import matplotlib
+import pytest
+
+from lstm_helpers import applications
+
+matplotlib.use("Agg")
+
+
+def test_each_shape_draws_its_inputs_and_outputs():
+    for kind, (_, inputs, outputs) in applications.SHAPES.items():
+        ax = applications.draw_shape(kind)
+        texts = [t.get_text() for t in ax.texts]
+        assert all(w in texts for w in inputs) and all(o in texts for o in outputs if o)
+        assert kind in ax.get_title()
+
+
+def test_encoder_decoder_has_both_parts():
+    texts = [t.get_text() for t in applications.draw_shape("encoder-decoder").texts]
+    assert texts.count("encoder") == 3 and texts.count("decoder") == 3
+
+
+def test_unknown_shape():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        applications.draw_shape("one-to-one")
