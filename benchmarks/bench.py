@@ -195,29 +195,8 @@ def machine():
 
 
 def table(res):
-    rows = ["LSTM forward+backward, ours vs torch.nn.LSTM (CPU, same dtype, shapes, threads)",
-            f"{'B,T,D,H':<18}{'dtype':<9}{'ours ms':>9}{'torch ms':>10}{'ratio':>7}{'x limit':>9}{'torch x':>9}"]
-    for r in res["lstm_vs_torch"]:
-        rows.append(f"{str((r['B'], r['T'], r['D'], r['H'])):<18}{r['dtype']:<9}{r['ours_ms']:>9.2f}"
-                    f"{r['torch_ms']:>10.2f}{r['ratio']:>7.2f}{r['x_limit']:>9.2f}{r['torch_x_limit']:>9.2f}")
-    rows.append(f"peak matmul GFLOP/s: {json.dumps({k: round(v, 1) for k, v in res['peak_gflops'].items()})}")
-    rows.append("forward variants (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in res["variants_ms"].items()))
-    for r in res["breakdown"]:
-        rows.append(f"{r['dtype']}: forward {r['forward_ms']:.2f} ms, backward {r['backward_ms']:.2f} ms, "
-                    f"matrix products alone {r['matmuls_only_ms']:.2f} ms")
-    s = res["scaling"]
-    rows.append(f"cost vs T slope {s['slope_T']:.2f}, vs H slope {s['slope_H']:.2f}")
-    if "adding_problem" in res:
-        a = res["adding_problem"]
-        rows.append(f"adding problem T={a['T']} (H=32, batch 16): solved={a['solved']} after {a['sequences']} sequences, "
-                    f"{a['seconds']:.1f} s (test MSE {a['test_mse']:.4f})")
-    if "notebooks" in res:
-        rows.append(f"notebooks total {res['notebooks']['total_s']:.1f} s: " +
-                    ", ".join(f"{k} {v:.1f}" for k, v in res["notebooks"]["per_notebook_s"].items()))
-    if res.get("sliders"):
-        rows.append("slider updates (median / p95 ms): " +
-                    ", ".join(f"{k} {v['median_ms']:.1f}/{v['p95_ms']:.1f}" for k, v in res["sliders"].items()))
-    return "\n".join(rows)
+    """The run as text (the same report chapter 16 prints from the stored run)."""
+    return performance.report(res)
 
 
 def main(argv=None):

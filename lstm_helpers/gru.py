@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import sigmoid
-from .validation import check_array, check_params, check_positive_int, check_rng
+from .validation import cell_sizes, check_array, check_positive_int, check_rng
 
 
 @dataclass
@@ -49,14 +49,8 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
 
 
 def sizes(params):
-    """(D, H) of a GRU parameter dict, after checking shapes and dtype."""
-    W = np.asarray(params.get("W_z")) if isinstance(params, dict) else None
-    if W is None or W.ndim != 2 or W.shape[1] <= W.shape[0]:
-        raise ValueError("params['W_z'] must have shape (H, H+D) with D >= 1; "
-                         f"got {None if W is None else W.shape}")
-    H, D = W.shape[0], W.shape[1] - W.shape[0]
-    check_params("params", params, {f"W_{g}": (H, H + D) for g in "zrh"} | {f"b_{g}": (H,) for g in "zrh"})
-    return D, H
+    """(D, H) of a GRU parameter dict, after checking every array's shape and dtype."""
+    return cell_sizes(params, "zrh")
 
 
 def _split(params, H):

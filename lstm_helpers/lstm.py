@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import sigmoid, tanh
-from .validation import check_array, check_number, check_params, check_positive_int, check_rng
+from .validation import cell_sizes, check_array, check_number, check_positive_int, check_rng
 
 GATES = ("o", "f", "i", "c")  # stacked order (see the module docstring)
 
@@ -86,14 +86,7 @@ def init_params(input_size, hidden_size, rng, forget_bias=1.0, dtype=np.float64)
 
 def sizes(params):
     """(D, H) of an LSTM parameter dict, after checking every array's shape and dtype."""
-    W = np.asarray(params.get("W_f")) if isinstance(params, dict) else None
-    if W is None or W.ndim != 2 or W.shape[1] <= W.shape[0]:
-        raise ValueError("params['W_f'] must have shape (H, H+D) with D >= 1; "
-                         f"got {None if W is None else W.shape}")
-    H, D = W.shape[0], W.shape[1] - W.shape[0]
-    shapes = {f"W_{g}": (H, H + D) for g in "fico"} | {f"b_{g}": (H,) for g in "fico"}
-    check_params("params", params, shapes)
-    return D, H
+    return cell_sizes(params, "fico")
 
 
 def stack(params):

@@ -163,3 +163,30 @@ def plot_scaling(results, axes=None):
         label(ax, f"Cost vs {key}", name, "forward + backward (s)")
         ax.legend(fontsize=8)
     return axes
+
+
+def report(results):
+    """The stored benchmark run as text: machine, ours vs PyTorch, variants, breakdown, scaling, training."""
+    m = results["machine"]
+    rows = [f"machine: {m['platform']}, {m['cpus']} CPUs, numpy {m['numpy']}, torch {m['torch']} ({m['torch_threads']} threads)",
+            f"peak matmul: float64 {results['peak_gflops']['float64']:.0f} GFLOP/s, float32 {results['peak_gflops']['float32']:.0f} GFLOP/s",
+            f"{'(B, T, D, H)':<20}{'dtype':<9}{'ours ms':>9}{'torch ms':>10}{'ours/torch':>11}{'ours x floor':>13}{'torch x floor':>14}"]
+    for shape, dtype, ours, torch, ratio, x_lim, t_lim in comparison_rows(results):
+        rows.append(f"{str(shape):<20}{dtype:<9}{ours:>9.2f}{torch:>10.2f}{ratio:>11.2f}{x_lim:>13.2f}{t_lim:>14.2f}")
+    v = results["variants_ms"]
+    rows.append("forward, (32, 50, 16, 64) float64, ms: " + ", ".join(f"{k} {v[k]:.2f}" for k in VARIANTS))
+    rows.append(f"backward: weight gradients per step {v['backward_per_step_weights']:.2f} ms, after the loop {v['backward_fused']:.2f} ms")
+    for b in results.get("breakdown", []):
+        rows.append(f"{b['dtype']}: forward {b['forward_ms']:.2f} ms + backward {b['backward_ms']:.2f} ms; "
+                    f"the matrix products alone {b['matmuls_only_ms']:.2f} ms")
+    s = results["scaling"]
+    rows.append(f"cost vs T: slope {s['slope_T']:.2f}; cost vs H: slope {s['slope_H']:.2f}")
+    if "adding_problem" in results:
+        a = results["adding_problem"]
+        rows.append(f"adding problem T={a['T']}: solved={a['solved']} after {a['sequences']:,} sequences in {a['seconds']:.1f} s")
+    if "notebooks" in results:
+        rows.append(f"whole book executed: {results['notebooks']['total_s']:.0f} s")
+    if results.get("sliders"):
+        worst = max(results["sliders"].values(), key=lambda r: r["median_ms"])
+        rows.append(f"slider update (compute + redraw), slowest explorer: median {worst['median_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms")
+    return "\n".join(rows)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_array, check_params, check_positive_int, check_rng
+from .validation import cell_sizes, check_array, check_positive_int, check_rng
 
 
 @dataclass
@@ -34,14 +34,8 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
 
 
 def sizes(params):
-    """(D, H) of an RNN parameter dict, after checking shapes and dtype."""
-    W = np.asarray(params.get("W_h")) if isinstance(params, dict) else None
-    if W is None or W.ndim != 2 or W.shape[1] <= W.shape[0]:
-        raise ValueError("params['W_h'] must have shape (H, H+D) with D >= 1; "
-                         f"got {None if W is None else W.shape}")
-    H, D = W.shape[0], W.shape[1] - W.shape[0]
-    check_params("params", params, {"W_h": (H, H + D), "b_h": (H,)})
-    return D, H
+    """(D, H) of an RNN parameter dict, after checking every array's shape and dtype."""
+    return cell_sizes(params, "h")
 
 
 def forward(params, x, h0=None):

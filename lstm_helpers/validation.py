@@ -92,3 +92,18 @@ def check_params(name, params, shapes):
     for key, shape in shapes.items():
         check_array(f"{name}['{key}']", params[key], shape)
     return next(iter(dtypes))
+
+
+def cell_sizes(params, gates):
+    """(D, H) of a recurrent cell's parameter dict with W_g: (H, H+D) and b_g: (H,) for g in ``gates``.
+
+    Checks every array (shape, one float dtype, finite values) and raises one clear ValueError.
+    """
+    first = f"W_{gates[0]}"
+    W = np.asarray(params.get(first)) if isinstance(params, dict) else None
+    if W is None or W.ndim != 2 or W.shape[1] <= W.shape[0]:
+        raise ValueError(f"params['{first}'] must have shape (H, H+D) with D >= 1; "
+                         f"got {None if W is None else W.shape}")
+    H, D = W.shape[0], W.shape[1] - W.shape[0]
+    check_params("params", params, {f"W_{g}": (H, H + D) for g in gates} | {f"b_{g}": (H,) for g in gates})
+    return D, H

@@ -34,7 +34,7 @@ def test_hand_computed_step():
 def torch_gru(p, x, h0):
     P = {k: torch.tensor(v, requires_grad=True) for k, v in p.items()}
     xt, h = torch.tensor(x, requires_grad=True), torch.tensor(h0, requires_grad=True)
-    hs, H = [], h0.shape[1]
+    hs = []
     hp = h
     for t in range(x.shape[0]):
         hx = torch.cat([hp, xt[t]], dim=1)

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from lstm_helpers import gru_compare

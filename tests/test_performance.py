@@ -58,3 +58,15 @@ def test_bench_script_quick_smoke_run(tmp_path):
     assert {r["dtype"] for r in res["lstm_vs_torch"]} == {"float64", "float32"}
     assert all(r["ours_ms"] > 0 and r["x_limit"] > 0 for r in res["lstm_vs_torch"])
     assert set(res["variants_ms"]) >= set(performance.VARIANTS)
+
+
+def test_report_reads_a_quick_bench_run(tmp_path):
+    pytest.importorskip("torch")
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.main(["--quick", "--out", str(tmp_path / "r.json")])
+    text = performance.report(performance.load_results(tmp_path / "r.json"))
+    assert "ours/torch" in text and "naive" in text and "slope" in text
+    with pytest.raises(ValueError, match="does not exist"):
+        performance.load_results(tmp_path / "missing.json")
