@@ -61,8 +61,9 @@ class Adam:
         c2 = 1.0 - self.beta2 ** self.t
         for k, p in params.items():
             g = grads[k]
-            m = self.m.setdefault(k, np.zeros_like(p))
-            v = self.v.setdefault(k, np.zeros_like(p))
+            if k not in self.m:                       # first update: moments start at zero
+                self.m[k], self.v[k] = np.zeros_like(p), np.zeros_like(p)
+            m, v = self.m[k], self.v[k]
             m *= self.beta1
             m += (1.0 - self.beta1) * g
             v *= self.beta2
