@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BOOK_HTML := _build/html/index.html
 
-.PHONY: book serve lab test build clean strip refresh bench browser
+.PHONY: book serve lab test build clean strip refresh bench full browser
 
 $(VENV)/.book: requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ refresh: $(VENV)/.book
 ## make bench: LSTM speed against PyTorch and the hardware limit, notebook times, slider latency
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench.py
+
+## make full: the longer experiments of chapters 1 and 8 in their full setting (about 10 minutes);
+## writes benchmarks/full_run.json, which those chapters show beside their CI-sized live runs
+full: $(VENV)/.book
+	$(PY) benchmarks/full_runs.py
 
 clean:
 	rm -rf _build

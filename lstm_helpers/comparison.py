@@ -84,20 +84,45 @@ def compare(model_names=tuple(MODELS), recall_gaps=(10, 40), adding_T=(50,), see
     return out
 
 
-def table(results):
-    """Text table: mean ± std of every score, cell parameter count, gradient at lag 50, seconds per run."""
+def to_json(results):
+    """``compare``'s results with string keys ("recall 10", "adding 50"), for a stored run (JSON)."""
+    return {m: (row if m == "settings" else {(f"{k[0]} {k[1]}" if isinstance(k, tuple) else k): v
+                                            for k, v in row.items()})
+            for m, row in results.items()}
+
+
+def from_json(stored):
+    """The inverse of ``to_json``: a stored run back in ``compare``'s format (for ``table`` and ``plot``)."""
+    if not isinstance(stored, dict) or "settings" not in stored:
+        raise ValueError("stored must be a dict written by comparison.to_json (with a 'settings' entry)")
+
+    def key(k):
+        task, _, size = k.partition(" ")
+        return (task, int(size)) if task in ("recall", "adding") and size.isdigit() else k
+
+    return {m: (row if m == "settings" else {key(k): v for k, v in row.items()}) for m, row in stored.items()}
+
+
+def table(results, mse_format=".3f"):
+    """Text table: mean ± std of every score, cell parameter count, gradient at lag 50.
+
+    Accuracies have 2 decimals; MSEs use ``mse_format`` (e.g. ".1e" when they are tiny).
+    """
     s = results["settings"]
     cols = [("recall", g) for g in s["recall_gaps"]] + [("adding", T) for T in s["adding_T"]]
-    head = f"{'model':<26}{'params':>8}" + "".join(
-        f"{('acc gap ' + str(n)) if t == 'recall' else ('MSE T=' + str(n)):>16}" for t, n in cols)
-    rows = [head + f"{'|dL/dx| lag 50':>16}"]
+    heads = [("acc gap " if t == "recall" else "MSE T=") + str(n) for t, n in cols]
+    body = {}
     for m, (name, _, _) in MODELS.items():
-        if m not in results:
-            continue
-        r = results[m]
-        cells = "".join(f"{np.mean(r[c]['scores']):>9.{2 if c[0] == 'recall' else 3}f} ± "
-                        f"{np.std(r[c]['scores']):<4.{2 if c[0] == 'recall' else 3}f}".rjust(16) for c in cols)
-        rows.append(f"{name:<26}{r['params']:>8}{cells}{r['grad_lag50']:>16.1e}")
+        if m in results:
+            fmts = [".2f" if c[0] == "recall" else mse_format for c in cols]
+            body[name] = [f"{np.mean(results[m][c]['scores']):{f}} ± {np.std(results[m][c]['scores']):{f}}"
+                          for c, f in zip(cols, fmts)]
+    widths = [max([len(h)] + [len(cells[k]) for cells in body.values()]) + 3 for k, h in enumerate(heads)]
+    rows = [f"{'model':<26}{'params':>8}" + "".join(h.rjust(w) for h, w in zip(heads, widths)) + f"{'|dL/dx| lag 50':>16}"]
+    for m, (name, _, _) in MODELS.items():
+        if m in results:
+            cells = "".join(c.rjust(w) for c, w in zip(body[name], widths))
+            rows.append(f"{name:<26}{results[m]['params']:>8}{cells}{results[m]['grad_lag50']:>16.1e}")
     return "\n".join(rows)
 
 

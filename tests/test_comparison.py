@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import comparison, gru, lstm, rnn
+from lstm_helpers import comparison, forgetting, gru, lstm, rnn
 
 
 def test_parameter_counts_are_one_three_four_blocks():
@@ -44,3 +44,28 @@ def test_papers_init_sets_both_biases():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_results_survive_a_json_round_trip():
+    import json
+
+    r = comparison.compare(model_names=("rnn", "lstm"), recall_gaps=(2,), adding_T=(4,), seeds=(0,), steps=2,
+                           hidden=4, progress=False)
+    stored = json.loads(json.dumps(comparison.to_json(r)))
+    assert "recall 2" in stored["rnn"] and "adding 4" in stored["lstm"]
+    assert comparison.table(comparison.from_json(stored)) == comparison.table(r)
+    with pytest.raises(ValueError, match="stored must be a dict"):
+        comparison.from_json({"rnn": {}})
+
+
+def test_full_runs_script_quick_smoke_run(tmp_path):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "full_runs.py"
+    spec = importlib.util.spec_from_file_location("full_runs", path)
+    full_runs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(full_runs)
+    res = full_runs.main(["--quick", "--out", str(tmp_path / "f.json")])
+    assert res["forgetting"]["gaps"] == [2, 4] and set(res["forgetting"]["accuracy"]) == set(forgetting.KINDS)
+    assert "recall 2" in res["comparison"]["gru"] and (tmp_path / "f.json").is_file()
