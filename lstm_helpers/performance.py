@@ -165,6 +165,12 @@ def plot_scaling(results, axes=None):
     return axes
 
 
+def allocation_share(row):
+    """Share of our fwd+bwd time that goes to fetching fresh memory from the OS (page faults):
+    1 − (time with freed memory kept) / (time as is), from one row of a bench run."""
+    return 1.0 - row["ours_kept_ms"] / row["ours_ms"]
+
+
 def report(results):
     """The stored benchmark run as text: machine, ours vs PyTorch, variants, breakdown, scaling, training."""
     m = results["machine"]
@@ -173,6 +179,10 @@ def report(results):
             f"{'(B, T, D, H)':<20}{'dtype':<9}{'ours ms':>9}{'torch ms':>10}{'ours/torch':>11}{'ours x floor':>13}{'torch x floor':>14}"]
     for shape, dtype, ours, torch, ratio, x_lim, t_lim in comparison_rows(results):
         rows.append(f"{str(shape):<20}{dtype:<9}{ours:>9.2f}{torch:>10.2f}{ratio:>11.2f}{x_lim:>13.2f}{t_lim:>14.2f}")
+    for r in results["lstm_vs_torch"]:
+        if "ours_kept_ms" in r:
+            rows.append(f"{str((r['B'], r['T'], r['D'], r['H'])):<20}{r['dtype']:<9}ours with freed memory kept: "
+                        f"{r['ours_kept_ms']:.2f} ms (allocation: {allocation_share(r):.0%} of ours)")
     v = results["variants_ms"]
     rows.append("forward, (32, 50, 16, 64) float64, ms: " + ", ".join(f"{k} {v[k]:.2f}" for k in VARIANTS))
     rows.append(f"backward: weight gradients per step {v['backward_per_step_weights']:.2f} ms, after the loop {v['backward_fused']:.2f} ms")

@@ -70,3 +70,7 @@ def test_report_reads_a_quick_bench_run(tmp_path):
     assert "ours/torch" in text and "naive" in text and "slope" in text
     with pytest.raises(ValueError, match="does not exist"):
         performance.load_results(tmp_path / "missing.json")
+
+
+def test_allocation_share_by_hand():
+    assert performance.allocation_share({"ours_ms": 10.0, "ours_kept_ms": 6.0}) == pytest.approx(0.4)
