@@ -13,12 +13,10 @@ import datetime as dt
 
 import numpy as np
 
-from . import lstm
+from . import lstm, training
 from .losses import cross_entropy, init_readout, readout, readout_backward
-from .optim import Adam, clip_grad_norm
+from .optim import Adam
 from .validation import check_option, check_positive_int, check_rng
-
-from tqdm.auto import tqdm
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -133,28 +131,42 @@ def translate(model, texts):
 
 
 def _flat(tree):
+    """{"enc": {...}, "dec": {...}} -> {"enc.W_f": ..., "dec.W_y": ...} (the same arrays)."""
     return {f"{part}.{k}": v for part, sub in tree.items() for k, v in sub.items()}
 
 
-def train(model, steps, rng, batch_size=64, lr=1e-2, clip=1.0, eval_every=250, n_test=500, progress=True):
-    """Adam on fresh random dates; returns (trained model: a copy, history).
+def _nest(flat):
+    """The inverse of ``_flat``."""
+    tree = {"enc": {}, "dec": {}}
+    for key, v in flat.items():
+        part, _, k = key.partition(".")
+        tree[part][k] = v
+    return tree
 
-    history: {"loss": per step, "eval": [(step, exact-match accuracy on n_test held-out dates)]}.
+
+def train(model, steps, rng, batch_size=64, lr=1e-2, clip=1.0, eval_every=250, n_test=500, progress=True):
+    """The book's training loop (``training.train``: Adam, clipping, progress bar) on fresh random dates.
+
+    Returns (trained model: a copy, history) with history {"loss": per step, "eval": [(step, exact-match
+    accuracy on n_test held-out dates)]}.
     """
     steps = check_positive_int("steps", steps)
     check_rng("rng", rng)
-    model = {part: {k: v.copy() for k, v in sub.items()} for part, sub in model.items()}
     dtype = model["enc"]["W_f"].dtype
     test = random_dates(n_test, np.random.default_rng(2026), held_out=True)
-    params, opt = _flat(model), Adam(lr)                       # flat views of the same arrays
-    history = {"loss": [], "eval": []}
-    for it in tqdm(range(1, steps + 1), desc="encoder-decoder", disable=not progress, leave=False):
-        loss, grads = loss_and_grads(model, *batch(random_dates(batch_size, rng), dtype))
-        opt.update(params, clip_grad_norm(_flat(grads), clip)[0])
-        history["loss"].append(loss)
-        if it % eval_every == 0 or it == steps:
-            history["eval"].append((it, accuracy(model, test)))
-    return model, history
+
+    def sample(r):
+        x, dec_in, y = batch(random_dates(batch_size, r), dtype)
+        return (x, dec_in), y
+
+    def loss_fn(flat, x, y):
+        loss, grads = loss_and_grads(_nest(flat), *x, y)
+        return loss, _flat(grads)
+
+    flat, hist = training.train("lstm", _flat(model), sample, steps, rng, optimizer=Adam(lr), clip=clip,
+                                loss_fn=loss_fn, evaluate=lambda f: accuracy(_nest(f), test), eval_every=eval_every,
+                                progress=progress, desc="encoder-decoder")
+    return _nest(flat), {"loss": hist["loss"], "eval": [(step, acc) for step, _, acc in hist["eval"]]}
 
 
 def accuracy(model, pairs):

@@ -49,3 +49,22 @@ def test_bad_input():
         training.train("rnn", p, None, 3, rng)
     with pytest.raises(ValueError, match="n_steps must be an integer >= 1"):
         training.train("rnn", p, recall_sampler(2), 0, rng)
+    with pytest.raises(ValueError, match="loss_fn must be a function"):
+        training.train("rnn", p, recall_sampler(2), 3, rng, loss_fn="mse")
+
+
+def test_a_custom_loss_fn_replaces_the_model_loss():
+    """loss_fn gets (params, x, y): here L = ||w - 3||^2, whose minimum SGD must find; x may be a tuple."""
+    from lstm_helpers.optim import SGD
+
+    seen = []
+
+    def loss_fn(params, x, y):
+        seen.append((type(x), y))
+        d = params["w"] - 3.0
+        return float(d @ d), {"w": 2 * d}
+
+    p, h = training.train(None, {"w": np.zeros(2)}, lambda r: ((np.zeros((4, 5, 1)), np.zeros(1)), 0), 200,
+                          np.random.default_rng(0), optimizer=SGD(0.1), clip=None, loss_fn=loss_fn, progress=False)
+    np.testing.assert_allclose(p["w"], [3.0, 3.0], atol=1e-6)
+    assert h["sequences"] == 200 * 5 and seen[0] == (tuple, 0)
