@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import pathlib
-import platform
 import subprocess
 import sys
 import time
@@ -197,9 +196,7 @@ def slider_latency(n=100):
 def machine():
     import torch
 
-    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(), "numpy": np.__version__, "torch": torch.__version__,
-            "torch_threads": torch.get_num_threads(), "python": platform.python_version()}
+    return {**performance.machine_info(), "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
 
 
 def table(res):

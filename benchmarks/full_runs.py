@@ -13,39 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
-import platform
 import sys
 import time
-
-import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lstm_helpers import comparison, forgetting  # noqa: E402
+from lstm_helpers import comparison, forgetting, performance  # noqa: E402
 
 FULL = {"forgetting": {"gaps": (5, 10, 20, 40, 70, 100), "steps": 2000},
         "comparison": {"recall_gaps": (10, 50, 100), "adding_T": (50, 100), "seeds": (0, 1, 2), "steps": 2000}}
 QUICK = {"forgetting": {"gaps": (2, 4), "steps": 5},
          "comparison": {"recall_gaps": (2,), "adding_T": (4,), "seeds": (0,), "steps": 5}}
-
-
-def cpu_model():
-    """The CPU's model name from /proc/cpuinfo (Linux), else the architecture."""
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
-
-
-def machine():
-    return {"platform": platform.platform(), "processor": cpu_model(), "cpus": os.cpu_count(),
-            "numpy": np.__version__, "python": platform.python_version()}
 
 
 def main(argv=None):
@@ -54,7 +34,7 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "full_run.json"))
     args = ap.parse_args(argv)
     setting = QUICK if args.quick else FULL
-    res = {"machine": machine(), "quick": args.quick, "settings": {k: {n: list(v) if isinstance(v, tuple) else v
+    res = {"machine": performance.machine_info(), "quick": args.quick, "settings": {k: {n: list(v) if isinstance(v, tuple) else v
                                                                       for n, v in s.items()}
                                                                   for k, s in setting.items()}}
     start = time.perf_counter()

@@ -14,7 +14,9 @@ All return the same numbers as the engine (tested), only the time differs.
 from __future__ import annotations
 
 import json
+import os
 import pathlib
+import platform
 
 import numpy as np
 
@@ -119,6 +121,21 @@ def matmul_flops(T, B, D, H):
 def trace_bytes(T, B, D, H, itemsize=8):
     """Memory a forward trace holds: 6 arrays of (T, B, H) (four gates, C, h) plus the inputs."""
     return (6 * T * B * H + T * B * D) * itemsize
+
+
+def machine_info():
+    """What a stored run should say about the machine: OS, CPU model (from /proc/cpuinfo on Linux,
+    else the architecture), core count, numpy and Python versions."""
+    cpu = platform.machine()
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "processor": cpu, "cpus": os.cpu_count(),
+            "numpy": np.__version__, "python": platform.python_version()}
 
 
 def load_results(path):

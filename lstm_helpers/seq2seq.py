@@ -13,7 +13,7 @@ import datetime as dt
 
 import numpy as np
 
-from . import lstm, training
+from . import lstm, models, training
 from .losses import cross_entropy, init_readout, readout, readout_backward
 from .optim import Adam
 from .validation import check_option, check_positive_int, check_rng
@@ -91,26 +91,22 @@ def init_model(hidden, rng, dtype=np.float32):
     return {"enc": enc, "dec": dec}
 
 
-def _cell(p):
-    return {k: v for k, v in p.items() if k not in ("W_y", "b_y")}
-
-
 def loss_and_grads(model, x, dec_in, y):
     """Cross-entropy of the decoder's 10 outputs and the gradient of every weight of both LSTMs.
 
     x: (T_in, B, V_in)   dec_in: (10, B, 12)   y: (10, B) ids.   Returns (loss, grads like ``model``).
     """
     enc_tr = lstm.forward(model["enc"], x)
-    dec_tr = lstm.forward(_cell(model["dec"]), dec_in, h0=enc_tr.h[-1], c0=enc_tr.c[-1])   # the hand-over
+    dec_tr = lstm.forward(models.cell_params(model["dec"]), dec_in, h0=enc_tr.h[-1], c0=enc_tr.c[-1])   # the hand-over
     T, B, H = dec_tr.h.shape
     loss, dout = cross_entropy(readout(model["dec"], dec_tr.h).reshape(T * B, -1), y.reshape(-1))
     g_read, dh = readout_backward(model["dec"], dec_tr.h.reshape(T * B, H), dout.astype(dec_tr.h.dtype))
-    g_dec = lstm.backward(_cell(model["dec"]), dec_tr, dh.reshape(T, B, H))
+    g_dec = lstm.backward(models.cell_params(model["dec"]), dec_tr, dh.reshape(T, B, H))
     dh_enc = np.zeros_like(enc_tr.h)
     dh_enc[-1] = g_dec["h0"]                                    # the encoder is trained only through (h, C)
     g_enc = lstm.backward(model["enc"], enc_tr, dh_enc, dc_last=g_dec["c0"])
     grads = {"enc": {k: g_enc[k] for k in model["enc"]},
-             "dec": {**{k: g_dec[k] for k in _cell(model["dec"])}, **g_read}}
+             "dec": {**{k: g_dec[k] for k in models.cell_params(model["dec"])}, **g_read}}
     return loss, grads
 
 
@@ -123,7 +119,7 @@ def translate(model, texts):
     prev = np.full(len(texts), GO)
     out = []
     for _ in range(OUT_LEN):
-        s = lstm.step(_cell(model["dec"]), eye[prev], h, c)
+        s = lstm.step(models.cell_params(model["dec"]), eye[prev], h, c)
         h, c = s.h, s.c
         prev = readout(model["dec"], h).argmax(axis=-1)
         out.append(prev)
@@ -176,7 +172,7 @@ def accuracy(model, pairs):
 
 
 def plot_history(history, ax=None):
-    """Exact-match accuracy on held-out years (left axis) and the training loss (right axis) per step."""
+    """Exact-match accuracy on held-out dates (left axis) and the training loss (right axis) per step."""
     from .plotting import label, new_figure
 
     if ax is None:

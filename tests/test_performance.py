@@ -74,3 +74,8 @@ def test_report_reads_a_quick_bench_run(tmp_path):
 
 def test_allocation_share_by_hand():
     assert performance.allocation_share({"ours_ms": 10.0, "ours_kept_ms": 6.0}) == pytest.approx(0.4)
+
+
+def test_machine_info_names_the_cpu_and_versions():
+    info = performance.machine_info()
+    assert info["cpus"] >= 1 and info["numpy"] == np.__version__ and info["processor"]
