@@ -50,11 +50,11 @@ test: $(VENV)/.test node_modules/.installed browser
 	$(PY) -m pytest tests book --nbval-lax --nbval-current-env -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- failing"; exit 1; fi; exit $$rc
 
-## make strip: remove outputs from notebooks, except cells marked # NBVAL_CHECK_OUTPUT
+## make strip: remove outputs from notebooks, except cells tagged nbval-check-output
 strip: $(VENV)/.book
 	$(PY) -m lstm_helpers.notebooks strip book
 
-## make refresh: re-execute notebooks and store the outputs of # NBVAL_CHECK_OUTPUT cells only
+## make refresh: re-execute notebooks and store the outputs of cells tagged nbval-check-output only
 refresh: $(VENV)/.book
 	$(PY) -m lstm_helpers.notebooks refresh book
 

@@ -3,9 +3,11 @@
     python -m lstm_helpers.notebooks strip book      # drop outputs except checked cells
     python -m lstm_helpers.notebooks refresh book    # execute, keep checked cells' outputs
     python -m lstm_helpers.notebooks check book      # list notebooks that are not clean
+    python -m lstm_helpers.notebooks tag book        # turn # NBVAL_CHECK_OUTPUT comments into tags
 
-A cell whose source contains ``# NBVAL_CHECK_OUTPUT`` keeps its output: nbval compares it on
-every test run, so the numbers the text relies on are re-checked. nbval only compares cells
+A code cell tagged ``nbval-check-output`` (nbval's cell tag; readers of the website never see it)
+keeps its output: nbval compares it on every test run, so the numbers the text relies on are
+re-checked. ``tag`` moves old ``# NBVAL_CHECK_OUTPUT`` comments into that tag. nbval only compares cells
 that have an execution count, so a checked cell keeps one: its position among the code cells
 (deterministic, so git diffs stay quiet). Every other output and execution count and any saved
 widget state is removed.
@@ -15,12 +17,27 @@ from __future__ import annotations
 import pathlib
 import sys
 
-MARK = "NBVAL_CHECK_OUTPUT"
+TAG = "nbval-check-output"
+COMMENT = "NBVAL_CHECK_OUTPUT"
 
 
 def is_checked(cell):
-    """True for a code cell marked ``# NBVAL_CHECK_OUTPUT``."""
-    return cell.get("cell_type") == "code" and MARK in "".join(cell.get("source", ""))
+    """True for a code cell tagged ``nbval-check-output``."""
+    return cell.get("cell_type") == "code" and TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def move_comment_to_tag(cell):
+    """Replace a ``# NBVAL_CHECK_OUTPUT`` comment line by the cell tag; True if the cell changed."""
+    source = "".join(cell.get("source", ""))
+    lines = source.splitlines(keepends=True)
+    kept = [ln for ln in lines if ln.strip().lstrip("#").strip() != COMMENT]
+    if cell.get("cell_type") != "code" or len(kept) == len(lines):
+        return False
+    cell["source"] = "".join(kept).rstrip("\n")
+    tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+    if TAG not in tags:
+        tags.append(TAG)
+    return True
 
 
 def problems(nb):
@@ -31,6 +48,8 @@ def problems(nb):
     for k, cell in enumerate(nb.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
+        if COMMENT in "".join(cell.get("source", "")):
+            found.append(f"cell {k}: '# {COMMENT}' comment shown to readers (use the cell tag '{TAG}')")
         if cell.get("execution_count") is not None and not is_checked(cell):
             found.append(f"cell {k}: execution count in an unchecked cell")
         if is_checked(cell) and cell.get("execution_count") is None:
@@ -67,7 +86,7 @@ def _notebooks(root):
 def main(argv):
     import nbformat
 
-    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check"):
+    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check", "tag"):
         print(__doc__)
         return 2
     command, root = argv
@@ -79,6 +98,9 @@ def main(argv):
                 print(f"{path}: {p}")
                 bad += 1
             continue
+        if command == "tag":
+            if not any([move_comment_to_tag(c) for c in nb.cells]):
+                continue
         if command == "refresh":
             from nbclient import NotebookClient
 

@@ -1,4 +1,4 @@
-"""Notebooks are committed clean: outputs only in # NBVAL_CHECK_OUTPUT cells, no execution
+"""Notebooks are committed clean: outputs only in cells tagged nbval-check-output, no execution
 counts, no widget state; and every notebook of the book is in the table of contents."""
 import pathlib
 
@@ -30,10 +30,21 @@ def test_strip_keeps_only_checked_outputs():
     nb = nbformat.v4.new_notebook()
     out = nbformat.v4.new_output("stream", name="stdout", text="1\n")
     nb.cells = [nbformat.v4.new_code_cell("print(1)", outputs=[out], execution_count=3),
-                nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", outputs=[out], execution_count=4)]
+                nbformat.v4.new_code_cell("print(1)", outputs=[out], execution_count=4,
+                                          metadata={"tags": [notebooks.TAG]})]
     nb.metadata["widgets"] = {"state": {}}
     assert len(notebooks.problems(nb)) >= 3
     notebooks.strip(nb)
     assert nb.cells[0].outputs == [] and nb.cells[1].outputs == [out]
     assert nb.cells[0].execution_count is None and nb.cells[1].execution_count == 2
     assert notebooks.problems(nb) == []
+
+
+def test_old_comment_marker_moves_into_the_tag_and_is_reported_until_then():
+    cell = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(2)", execution_count=1,
+                                     outputs=[nbformat.v4.new_output("stream", name="stdout", text="2\n")])
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert any("use the cell tag" in p for p in notebooks.problems(nb))
+    assert notebooks.move_comment_to_tag(cell) and cell.source == "print(2)"
+    assert notebooks.is_checked(cell) and notebooks.problems(nb) == []
+    assert not notebooks.move_comment_to_tag(cell)
