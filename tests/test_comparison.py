@@ -56,16 +56,3 @@ def test_results_survive_a_json_round_trip():
     assert comparison.table(comparison.from_json(stored)) == comparison.table(r)
     with pytest.raises(ValueError, match="stored must be a dict"):
         comparison.from_json({"rnn": {}})
-
-
-def test_full_runs_script_quick_smoke_run(tmp_path):
-    import importlib.util
-    import pathlib
-
-    path = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "full_runs.py"
-    spec = importlib.util.spec_from_file_location("full_runs", path)
-    full_runs = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(full_runs)
-    res = full_runs.main(["--quick", "--out", str(tmp_path / "f.json")])
-    assert res["forgetting"]["gaps"] == [2, 4] and set(res["forgetting"]["accuracy"]) == set(forgetting.KINDS)
-    assert "recall 2" in res["comparison"]["gru"] and (tmp_path / "f.json").is_file()
