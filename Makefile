@@ -62,8 +62,9 @@ refresh: $(VENV)/.book
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench.py
 
-## make full: the longer experiments of chapters 1 and 8 in their full setting (about 10 minutes);
-## writes benchmarks/full_run.json, which those chapters show beside their CI-sized live runs
+## make full: the book's stored experiments under the fair protocol (lstm_helpers/protocol.py): every
+## model at its own learning rate, 5 seeds, both cores (about 40 minutes; resumes if interrupted);
+## writes benchmarks/full_run.json, which chapters 1, 8, 12 and 15 print beside their CI-sized live runs
 full: $(VENV)/.book
 	$(PY) benchmarks/full_runs.py
 
