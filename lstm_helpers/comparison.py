@@ -1,159 +1,136 @@
-"""Chapter 8, "Why LSTM beats RNN -- with numbers": RNN, GRU and LSTM measured in one run.
+"""Chapter 8, "RNN vs GRU vs LSTM, measured fairly": the stored protocol run, a live CI-sized run, and
+what was measured during training.
 
-Same hidden size, optimiser (Adam 1e-2, clipping 1), budget and seeds for every model, on the
-recall task (accuracy) and the adding problem (test MSE; predicting 1.0 scores ≈ 0.167).
+Every number comes from ``protocol`` runs: each model at its own learning rate (chosen on validation
+sequences), the same budget, five seeds in the stored run (``make full``), and the fraction of seeds
+that solve. The probes (gradient against lag, gate values) are read from the stored runs' checkpoints.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import forgetting, models, tasks, training
-from .optim import Adam
-from .plotting import label, new_figure
+from . import models, protocol
+from .plotting import GATE_COLORS, PALETTE, label, new_figure
 from .validation import check_option, check_positive_int
 
-MODELS = {
-    "rnn": ("RNN", "rnn", {}),
-    "gru": ("GRU", "gru", {}),
-    "lstm": ("LSTM (b_f = 1)", "lstm", {"forget_bias": 1.0}),
-    "lstm_papers": ("LSTM (b_f = 3, b_i = −3)", "lstm", {"forget_bias": 3.0}),
-}
-V_RECALL = len(tasks.recall_vocab().tokens)
+MODELS = ("rnn", "gru", "lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3")
+COLORS = dict(zip(MODELS, ("#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#0072B2")))
+RECALL = tuple(("recall", g) for g in (10, 20, 50, 100))
+ADDING = (("adding", 100),)
 
 
-def init(model, input_size, hidden, output_size, rng):
-    """(cell, params) for one of MODELS."""
-    check_option("model", model, MODELS)
-    _, cell, kw = MODELS[model]
-    params = models.init_model(cell, input_size, hidden, output_size, rng, **kw)
-    if model == "lstm_papers":
-        params["b_i"][:] = -3.0
-    return cell, params
+def n_params(model, hidden=32):
+    """Trainable numbers of a model's recurrent cell on the recall task (read-out excluded)."""
+    _, p = protocol.init(model, "recall", check_positive_int("hidden", hidden), np.random.default_rng(0))
+    return models.n_params(models.cell_params(p))
 
 
-def run(model, task, size, steps=300, batch=32, seed=0, hidden=32, n_test=500, progress=False):
-    """Train one model on one task; returns {"score", "seconds"}.
+def chosen_lr(stored, model, task, size):
+    """The learning rate the stored run chose on validation for (model, task, size)."""
+    key = f"{check_option('model', model, protocol.MODELS)}|{task}|{size}"
+    if key not in stored.get("chosen_lr", {}):
+        raise ValueError(f"(model, task, size) must be in the stored run; {key} is not")
+    return stored["chosen_lr"][key]
 
-    task "recall": size = gap, score = test accuracy.  task "adding": size = T, score = test MSE.
-    """
-    check_option("task", task, ("recall", "adding"))
-    size = check_positive_int("size", size, minimum=1)
-    rng = np.random.default_rng(seed)
-    test_rng = np.random.default_rng(50_000 + size)
+
+def live(stored, task="recall", size=20, model_keys=MODELS, seeds=(0, 1, 2), steps=500, progress=True):
+    """The CI-sized version: each model at the learning rate the stored run chose for it, float64,
+    ``steps`` batches of 32, a few seeds. Returns protocol.summarise's dict."""
+    steps = check_positive_int("steps", steps)
+    runs = [protocol.run(m, task, size, chosen_lr(stored, m, task, size), s, steps=steps, progress=progress)
+            for m in model_keys for s in seeds]
+    return protocol.summarise(runs)
+
+
+def plot_seeds(summary, model_keys, settings, ax=None):
+    """Every seed as a dot and the median as a bar, per model, for each (task, size) in ``settings``
+    (all of one task). Recall: test accuracy; adding: test MSE on a log axis."""
+    task = settings[0][0]
+    if ax is None:
+        _, ax = new_figure(width=7.0, height=3.4)
+    width = 0.8 / len(model_keys)
+    for k, m in enumerate(model_keys):
+        for j, (_, size) in enumerate(settings):
+            s = summary.get((m, task, size))
+            if s is None:
+                continue
+            x0 = j + (k - (len(model_keys) - 1) / 2) * width
+            ax.plot([x0 - 0.4 * width, x0 + 0.4 * width], [s["median"]] * 2, color=COLORS.get(m, PALETTE[k % 8]),
+                    lw=3, solid_capstyle="butt", label=protocol.label(m) if j == 0 else None)
+            jitter = np.linspace(-0.25, 0.25, len(s["test"])) * width
+            ax.scatter(x0 + jitter, s["test"], s=14, color=COLORS.get(m, PALETTE[k % 8]), alpha=0.7,
+                       edgecolors="none", zorder=3)
+    ax.set_xticks(range(len(settings)), [("gap " if task == "recall" else "T = ") + str(n) for _, n in settings])
     if task == "recall":
-        cell, p = init(model, V_RECALL, hidden, 6, rng)
-        x_test, y_test, _ = tasks.recall_task(n_test, size, test_rng)
-        sample = lambda r: tasks.recall_task(batch, size, r)[:2]          # noqa: E731
-        loss = "xent"
+        ax.axhline(1 / 6, color="grey", ls=":", lw=1)
+        ax.axhline(protocol.SOLVED["recall"], color="grey", ls="--", lw=1)
+        ax.set_ylim(0, 1.05)
+        label(ax, "Recall: every seed (dots) and the median (bar)", None, "test accuracy")
     else:
-        cell, p = init(model, 2, hidden, 1, rng)
-        x_test, y_test = tasks.adding_problem(n_test, size, test_rng)
-        sample = lambda r: tasks.adding_problem(batch, size, r)           # noqa: E731
-        loss = "mse"
-    p, hist = training.train(cell, p, sample, steps, rng, optimizer=Adam(1e-2), clip=1.0, loss=loss,
-                             progress=progress, desc=f"{MODELS[model][0]}, {task} {size}, seed {seed}")
-    if task == "recall":
-        score = models.accuracy(cell, p, x_test, y_test)
-    else:
-        score = float(np.mean((models.predict(cell, p, x_test)[:, 0] - y_test) ** 2))
-    return {"score": score, "seconds": hist["seconds"]}
+        ax.set_yscale("log")
+        ax.axhline(protocol.SOLVED["adding"], color="grey", ls="--", lw=1)
+        ax.axhline(1 / 6, color="grey", ls=":", lw=1)
+        label(ax, "Adding problem: every seed and the median", None, "test MSE (log)")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
 
 
-def gradient_at_lag(model, lag=50, hidden=32, n=64, seed=0):
-    """‖∂L/∂x_{T−lag}‖ at initialisation on recall sequences of gap ``lag`` (mean over n sequences)."""
-    rng = np.random.default_rng(seed)
-    cell, p = init(model, V_RECALL, hidden, 6, rng)
-    x, y, _ = tasks.recall_task(n, lag, rng)
-    return float(forgetting.input_gradient_norms(cell, p, x, y)[-1 - lag])
-
-
-def compare(model_names=tuple(MODELS), recall_gaps=(10, 40), adding_T=(50,), seeds=(0, 1, 2), steps=300,
-            hidden=32, progress=True):
-    """The whole table. Returns {model: {"params", "grad_lag50", ("recall", g) / ("adding", T): {"scores",
-    "seconds"}}} plus the settings under "settings"."""
-    out = {"settings": dict(recall_gaps=list(recall_gaps), adding_T=list(adding_T), seeds=list(seeds),
-                            steps=steps, hidden=hidden)}
-    for m in model_names:
-        cell, p = init(m, V_RECALL, hidden, 6, np.random.default_rng(0))
-        row = {"params": models.n_params(models.cell_params(p)), "grad_lag50": gradient_at_lag(m, 50, hidden)}
-        for task, sizes in (("recall", recall_gaps), ("adding", adding_T)):
-            for size in sizes:
-                runs = [run(m, task, size, steps, seed=s, hidden=hidden, progress=progress) for s in seeds]
-                row[(task, size)] = {"scores": [r["score"] for r in runs], "seconds": [r["seconds"] for r in runs]}
-        out[m] = row
+def probe_series(summary, model, task, size):
+    """What the chosen learning rate's runs measured during training, one entry per seed:
+    {"seed", "solved", "batches" (checkpoints), "clue" (‖∂L/∂x‖ at the clue's lag, recall; the
+    longest stored lag, adding), "ratio" (clue / lag 1), and per gate name the (checkpoints, H)
+    unit values}."""
+    s = summary.get((check_option("model", model, protocol.MODELS), task, size))
+    if s is None:
+        raise ValueError(f"(model, task, size) must be in the summary; ({model}, {task}, {size}) is not")
+    out = []
+    for r in s["runs"]:
+        if "probes" not in r:
+            raise ValueError("summary must come from a stored run that kept its probes (make full)")
+        batches = sorted(int(b) for b in r["probes"])
+        probes = [r["probes"][str(b)] for b in batches]
+        far = max(probes[0]["grad"], key=int)
+        clue = np.array([p["grad"][far] for p in probes])
+        gates = {g: np.array([p[g] for p in probes]) for g in probes[0] if g != "grad"}
+        out.append({"seed": r["seed"], "solved": r["solved"], "batches": np.array(batches), "lag": int(far),
+                    "clue": clue, "ratio": clue / np.array([p["grad"]["1"] for p in probes]), **gates})
     return out
 
 
-def to_json(results):
-    """``compare``'s results with string keys ("recall 10", "adding 50"), for a stored run (JSON)."""
-    return {m: (row if m == "settings" else {(f"{k[0]} {k[1]}" if isinstance(k, tuple) else k): v
-                                            for k, v in row.items()})
-            for m, row in results.items()}
-
-
-def from_json(stored):
-    """The inverse of ``to_json``: a stored run back in ``compare``'s format (for ``table`` and ``plot``)."""
-    if not isinstance(stored, dict) or "settings" not in stored:
-        raise ValueError("stored must be a dict written by comparison.to_json (with a 'settings' entry)")
-
-    def key(k):
-        task, _, size = k.partition(" ")
-        return (task, int(size)) if task in ("recall", "adding") and size.isdigit() else k
-
-    return {m: (row if m == "settings" else {key(k): v for k, v in row.items()}) for m, row in stored.items()}
-
-
-def table(results, mse_format=".3f"):
-    """Text table: mean ± std of every score, cell parameter count, gradient at lag 50.
-
-    Accuracies have 2 decimals; MSEs use ``mse_format`` (e.g. ".1e" when they are tiny).
-    """
-    s = results["settings"]
-    cols = [("recall", g) for g in s["recall_gaps"]] + [("adding", T) for T in s["adding_T"]]
-    heads = [("acc gap " if t == "recall" else "MSE T=") + str(n) for t, n in cols]
-    body = {}
-    for m, (name, _, _) in MODELS.items():
-        if m in results:
-            fmts = [".2f" if c[0] == "recall" else mse_format for c in cols]
-            body[name] = [f"{np.mean(results[m][c]['scores']):{f}} ± {np.std(results[m][c]['scores']):{f}}"
-                          for c, f in zip(cols, fmts)]
-    widths = [max([len(h)] + [len(cells[k]) for cells in body.values()]) + 3 for k, h in enumerate(heads)]
-    rows = [f"{'model':<26}{'params':>8}" + "".join(h.rjust(w) for h, w in zip(heads, widths)) + f"{'|dL/dx| lag 50':>16}"]
-    for m, (name, _, _) in MODELS.items():
-        if m in results:
-            cells = "".join(c.rjust(w) for c, w in zip(body[name], widths))
-            rows.append(f"{name:<26}{results[m]['params']:>8}{cells}{results[m]['grad_lag50']:>16.1e}")
-    return "\n".join(rows)
-
-
-def seconds_table(results):
-    """Mean training seconds per run, per model and column (not in checked output: it varies)."""
-    s = results["settings"]
-    cols = [("recall", g) for g in s["recall_gaps"]] + [("adding", T) for T in s["adding_T"]]
-    rows = []
-    for m, (name, _, _) in MODELS.items():
-        if m in results:
-            rows.append(f"{name:<26}" + "".join(f"{np.mean(results[m][c]['seconds']):>8.2f} s" for c in cols))
-    return "\n".join(rows)
-
-
-def plot(results, axes=None):
-    """Bars: recall accuracy per gap and adding-problem MSE per T, mean with std error bars."""
-    s = results["settings"]
-    names = [m for m in MODELS if m in results]
+def plot_gradient_in_training(summary, model_keys, task="recall", size=50, axes=None):
+    """Per model: ‖∂L/∂x‖ at the clue relative to lag 1, at each checkpoint, one line per seed
+    (solid: the seed solved the task; dashed: it did not)."""
     if axes is None:
-        _, axes = new_figure(1, 2, width=9, height=3.2)
-    for ax, task, sizes, ylabel in ((axes[0], "recall", s["recall_gaps"], "test accuracy"),
-                                    (axes[1], "adding", s["adding_T"], "test MSE")):
-        width = 0.8 / len(names)
-        for k, m in enumerate(names):
-            means = [np.mean(results[m][(task, n)]["scores"]) for n in sizes]
-            stds = [np.std(results[m][(task, n)]["scores"]) for n in sizes]
-            ax.bar(np.arange(len(sizes)) + (k - (len(names) - 1) / 2) * width, means, width, yerr=stds,
-                   label=MODELS[m][0], capsize=3)
-        ax.set_xticks(np.arange(len(sizes)), [f"{'gap' if task == 'recall' else 'T'} {n}" for n in sizes])
-        if task == "adding":
-            ax.axhline(1 / 6, color="grey", ls=":", label="predict 1.0")
-        label(ax, "Recall task" if task == "recall" else "Adding problem", None, ylabel)
-    axes[1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        _, axes = new_figure(1, len(model_keys), width=2.3 * len(model_keys) + 0.6, height=3.0, sharey=True,
+                             squeeze=False)
+        axes = axes[0]
+    for ax, m in zip(axes, model_keys):
+        for p in probe_series(summary, m, task, size):
+            ax.semilogy(np.maximum(p["batches"], 1), p["ratio"], "-" if p["solved"] else "--", marker="o", ms=3,
+                        color=COLORS.get(m, "#000000"), alpha=0.8)
+        ax.set_xscale("symlog", linthresh=100)
+        label(ax, protocol.label(m).replace(" (", "\n("), "batches trained", None)
+    axes[0].set_ylabel(r"$\|\partial L/\partial x_{\mathrm{clue}}\| \,/\, \|\partial L/\partial x_{T-2}\|$")
+    return axes
+
+
+def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=None):
+    """Per gated model: every unit's mean forget gate f (LSTM) or update gate z (GRU) over the filler
+    words, at each checkpoint, pooled over the seeds (filled dots: seeds that solved)."""
+    if axes is None:
+        _, axes = new_figure(1, len(model_keys), width=2.3 * len(model_keys) + 0.6, height=3.0, sharey=True,
+                             squeeze=False)
+        axes = axes[0]
+    for ax, m in zip(axes, model_keys):
+        gate = "z" if m == "gru" else "f"
+        for p in probe_series(summary, m, task, size):
+            for j, b in enumerate(p["batches"]):
+                x = np.full(p[gate].shape[1], j) + np.linspace(-0.3, 0.3, p[gate].shape[1])
+                ax.scatter(x, p[gate][j], s=5, color=GATE_COLORS["f"] if gate == "f" else "#009E73",
+                           alpha=0.6 if p["solved"] else 0.25, edgecolors="none")
+        ticks = probe_series(summary, m, task, size)[0]["batches"]
+        ax.set_xticks(range(len(ticks)), [str(b) for b in ticks], rotation=45)
+        ax.set_ylim(0, 1.02)
+        label(ax, protocol.label(m).replace(" (", "\n("), "batches trained", None)
+    axes[0].set_ylabel(r"unit's mean $f_t$ (GRU: $z_t$)")
     return axes

@@ -7,96 +7,70 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import lstm, models, rnn, tasks, training
+from matplotlib.ticker import NullLocator
+
+from . import lstm, models, protocol, rnn, tasks
 from .losses import cross_entropy
-from .optim import Adam
 from .plotting import label, new_figure
 from .validation import check_option, check_positive_int
 
-KINDS = {
-    "rnn": "RNN",
-    "lstm_default": "LSTM, default init (b_f = 1, b_i = 0)",
-    "lstm_papers": "LSTM, papers' init (b_f = 3, b_i = −3)",
-}
-COLORS = {"rnn": "#D55E00", "lstm_default": "#56B4E9", "lstm_papers": "#0072B2"}
+KINDS = {"rnn": "RNN", "lstm_f1_i0": "LSTM (b_f = 1, b_i = 0)", "lstm_f3_i-3": "LSTM (b_f = 3, b_i = −3)"}
+COLORS = {"rnn": "#D55E00", "lstm_f1_i0": "#56B4E9", "lstm_f3_i-3": "#0072B2"}
 
 
 def init_kind(kind, hidden, rng):
     """(cell name, params) for one of KINDS, with a 6-way read-out for the recall task.
 
-    "lstm_papers" starts the forget gate mostly open (b_f = 3, Gers et al. 2000; Jozefowicz et
-    al. 2015) and the input gate mostly closed (b_i = −3, as Hochreiter & Schmidhuber 1997
-    started theirs), so distractor words are not written into the memory by default.
+    "lstm_f1_i0": forget-gate bias 1 (the value Jozefowicz et al. 2015 recommend and Keras uses),
+    input-gate bias 0. "lstm_f3_i-3": the forget gate starts almost open (σ(3) ≈ 0.95) and the
+    input gate almost shut (σ(−3) ≈ 0.05), so by default the memory keeps what it holds and filler
+    words are not written into it.
     """
     check_option("kind", kind, KINDS)
-    V = len(tasks.recall_vocab().tokens)
-    if kind == "rnn":
-        return "rnn", models.init_model("rnn", V, hidden, 6, rng)
-    params = models.init_model("lstm", V, hidden, 6, rng, forget_bias=1.0 if kind == "lstm_default" else 3.0)
-    if kind == "lstm_papers":
-        params["b_i"][:] = -3.0
-    return "lstm", params
+    return protocol.init(kind, "recall", hidden, rng)
 
 
-def train_recall(kind, gap, steps=400, seed=0, hidden=32, batch=32, n_test=500, progress=False):
-    """Train one model on the recall task; returns {"accuracy", "seconds", "loss", "params", "cell"}.
+def recall_experiment(stored, gaps=(10, 20, 50), kinds=tuple(KINDS), seeds=(0, 1), steps=400, progress=True):
+    """The CI-sized recall experiment: every model at the learning rate the stored run (``make full``)
+    chose for it on validation at that gap; the same budget (``steps`` batches of 32) and seeds for all.
 
-    Adam (lr 1e-2), gradient clipping at norm 1, ``steps`` batches of ``batch`` sequences.
-    Test accuracy on ``n_test`` held-out sequences (seeded separately; chance is 1/6).
+    Returns protocol.summarise's dict {(kind, "recall", gap): {"median", "test", "solved", "lr", ...}}.
     """
-    gap = check_positive_int("gap", gap, minimum=0)
     steps = check_positive_int("steps", steps)
-    rng = np.random.default_rng(seed)
-    cell, params = init_kind(kind, hidden, rng)
-    x_test, y_test, _ = tasks.recall_task(n_test, gap, np.random.default_rng(10_000 + gap))
-
-    def sample(r):
-        x, y, _ = tasks.recall_task(batch, gap, r)
-        return x, y
-
-    params, hist = training.train(cell, params, sample, steps, rng, optimizer=Adam(1e-2), clip=1.0,
-                                  progress=progress, desc=f"{KINDS[kind]}, gap {gap}")
-    return {"accuracy": models.accuracy(cell, params, x_test, y_test), "seconds": hist["seconds"],
-            "loss": hist["loss"], "params": params, "cell": cell}
-
-
-def recall_experiment(gaps=(5, 10, 20, 40), kinds=tuple(KINDS), steps=400, seed=0, hidden=32, progress=True):
-    """Accuracy against gap for every kind, same budget and seed for all.
-
-    Returns {"gaps": [...], "accuracy": {kind: [...]}, "seconds": {kind: [...]}, "steps": steps,
-    "trained": {kind: result of the largest gap}} (the trained models, reused for plots).
-    """
-    out = {"gaps": list(gaps), "steps": steps, "accuracy": {}, "seconds": {}, "trained": {}}
+    runs = []
     for kind in kinds:
         check_option("kind", kind, KINDS)
-        runs = [train_recall(kind, g, steps, seed, hidden, progress=progress) for g in gaps]
-        out["accuracy"][kind] = [r["accuracy"] for r in runs]
-        out["seconds"][kind] = [r["seconds"] for r in runs]
-        out["trained"][kind] = runs[-1]
-    return out
+        for gap in gaps:
+            lr = stored["chosen_lr"].get(f"{kind}|recall|{gap}")
+            if lr is None:
+                raise ValueError(f"gaps must be gaps of the stored run; it chose no learning rate for {kind} at gap {gap}")
+            runs += [protocol.run(kind, "recall", gap, lr, s, steps=steps, progress=progress) for s in seeds]
+    return protocol.summarise(runs)
 
 
-def accuracy_table(result):
-    """The accuracies as a text table (rounded to 2 decimals), one row per model."""
-    head = f"{'gap':<42}" + "".join(f"{g:>7}" for g in result["gaps"])
-    rows = [head]
-    for kind, accs in result["accuracy"].items():
-        rows.append(f"{KINDS[kind]:<42}" + "".join(f"{a:>7.2f}" for a in accs))
-    return "\n".join(rows)
+def accuracy_table(summary, gaps, kinds=tuple(KINDS)):
+    """Median test accuracy, seeds solved (accuracy >= 0.9) and the chosen learning rate, per model and gap."""
+    return protocol.table(summary, kinds, [("recall", g) for g in gaps])
 
 
-def plot_accuracy_vs_gap(result, ax=None):
-    """Test accuracy against the number of distractor words, one line per model."""
+def plot_accuracy_vs_gap(summary, gaps, kinds=tuple(KINDS), title="Recall against the gap", ax=None):
+    """Median test accuracy against the number of filler words (line) with every seed (dots)."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.2)
-    for kind, accs in result["accuracy"].items():
-        ax.plot(result["gaps"], accs, "o-", label=KINDS[kind], color=COLORS[kind])
+        _, ax = new_figure(width=6.5, height=3.4)
+    for k, kind in enumerate(kinds):
+        med = [summary[(kind, "recall", g)]["median"] for g in gaps]
+        ax.plot(gaps, med, "-", label=KINDS[kind], color=COLORS[kind], lw=2)
+        for g in gaps:
+            seeds = summary[(kind, "recall", g)]["test"]
+            ax.scatter(np.full(len(seeds), g) * (1 + 0.04 * (k - 1)), seeds, s=16, color=COLORS[kind], alpha=0.7,
+                       edgecolors="none", zorder=3)
     ax.axhline(1 / 6, color="grey", ls=":", label="chance (1/6)")
     ax.set_xscale("log")
-    ax.set_xticks(result["gaps"], [str(g) for g in result["gaps"]])
+    ax.set_xticks(list(gaps), [str(g) for g in gaps])
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_ylim(0, 1.05)
-    label(ax, f"Recall after {result['steps']} training batches", "gap (distractor words)", "test accuracy")
-    ax.legend(fontsize=8)
+    label(ax, title, "gap (filler words)", "test accuracy")
+    ax.legend(fontsize=9, loc="lower left")
     return ax
 
 
@@ -117,7 +91,7 @@ def input_gradient_norms(cell, params, x, y):
 def gradient_vs_lag(gap=100, hidden=32, seed=0, n=64, trained=None):
     """Gradient norms against lag k for every kind, at initialisation (or ``trained``).
 
-    trained: optional {kind: {"cell", "params"}} (e.g. recall_experiment(...)["trained"]).
+    trained: optional {kind: {"cell", "params"}} of trained models.
     Returns {"lag": (T,), kind: (T,) norms indexed by lag}.
     """
     rng = np.random.default_rng(seed)
@@ -167,8 +141,8 @@ def plot_gradient_vs_lag(res, ax=None):
     for kind in KINDS:
         if kind in res:
             ax.semilogy(res["lag"], res[kind], label=KINDS[kind], color=COLORS[kind])
-    label(ax, "How much the first words can still be learned from", "lag k (steps before the query)",
-          "‖∂L/∂x_{T−k}‖ (log scale)")
+    label(ax, "How much the first words can still be learned from", "lag $k$ (steps before the query)",
+          r"$\|\partial L/\partial x_{T-k}\|$ (log scale)")
     ax.legend(fontsize=8)
     return ax
 
@@ -181,9 +155,9 @@ def plot_jacobians(jac, cell_paths, ax=None):
     if ax is None:
         _, ax = new_figure(width=6.5, height=3.2)
     k = np.arange(1, len(jac["product_norm"]) + 1)
-    ax.semilogy(k, jac["product_norm"], label="RNN: ‖J_T ⋯ J_{T−k+1}‖", color=COLORS["rnn"])
+    ax.semilogy(k, jac["product_norm"], label=r"RNN: $\|J_T \cdots J_{T-k+1}\|$", color=COLORS["rnn"])
     for kind, path in cell_paths.items():
-        ax.semilogy(k, path, label=f"{KINDS[kind]}: mean Π f", color=COLORS[kind])
-    label(ax, "Products of step Jacobians", "k (steps back)", "size of the product (log scale)")
+        ax.semilogy(k, path, label=f"{KINDS[kind]}: mean " + r"$\prod f$", color=COLORS[kind])
+    label(ax, "Products of step Jacobians", "$k$ (steps back)", "size of the product (log scale)")
     ax.legend(fontsize=8)
     return ax

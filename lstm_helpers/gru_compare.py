@@ -1,11 +1,15 @@
-"""Chapter 12, "LSTM vs GRU": parameters, speed and accuracy of the two gated cells side by side."""
+"""Chapter 12, "LSTM vs GRU": parameters, speed and accuracy of the two gated cells side by side.
+
+Accuracy comes from the stored protocol run (``make full``): each cell at its own learning rate,
+chosen on validation sequences, five seeds, the same budget.
+"""
 from __future__ import annotations
 
 import time
 
 import numpy as np
 
-from . import comparison, gru, lstm, models
+from . import gru, lstm, models, protocol
 from .validation import check_positive_int
 
 
@@ -31,21 +35,10 @@ def step_time(cell, B=32, T=50, D=16, H=64, repeats=20, seed=0):
     return float(np.median(times[1:]))
 
 
-def head_to_head(model_names=("lstm", "lstm_papers", "gru"), gap=20, T=30, seeds=(0, 1), steps=300, hidden=32,
-                 progress=True):
-    """Recall accuracy at ``gap`` and adding MSE at ``T`` for each model, per seed (comparison.run)."""
-    out = {}
-    for m in model_names:
-        out[m] = {"recall": [comparison.run(m, "recall", gap, steps, seed=s, hidden=hidden, progress=progress)["score"]
-                             for s in seeds],
-                  "adding": [comparison.run(m, "adding", T, steps, seed=s, hidden=hidden, progress=progress)["score"]
-                             for s in seeds]}
-    return out
+MODELS = ("gru", "lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3")
+SETTINGS = (("recall", 20), ("recall", 50), ("recall", 100), ("adding", 100))
 
 
-def head_to_head_table(res, gap, T):
-    """Mean over seeds, rounded: accuracy to 2 decimals, MSE to 3."""
-    rows = [f"{'model':<26}{'acc gap ' + str(gap):>12}{'MSE T=' + str(T):>12}"]
-    for m, r in res.items():
-        rows.append(f"{comparison.MODELS[m][0]:<26}{np.mean(r['recall']):>12.2f}{np.mean(r['adding']):>12.3f}")
-    return "\n".join(rows)
+def head_to_head_table(summary, model_keys=MODELS, settings=SETTINGS):
+    """The stored run's GRU and LSTM rows: median test score, seeds solved, chosen learning rate."""
+    return protocol.table(summary, model_keys, settings)

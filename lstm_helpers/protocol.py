@@ -245,3 +245,53 @@ def summarise(runs):
                     "solved": float(np.mean([r["solved"] for r in chosen])),
                     "solved_at": [r["solved_at"] for r in chosen], "runs": chosen, "by_lr": by_lr}
     return out
+
+
+def load(path):
+    """A stored run written by ``make full`` (benchmarks/full_run.json): a dict with "runs"."""
+    import json
+    import pathlib
+
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must be a stored run written by make full; {path} does not exist")
+    stored = json.loads(path.read_text())
+    if not isinstance(stored, dict) or "runs" not in stored:
+        raise ValueError(f"path must be a stored run with a 'runs' list (make full); {path} has none")
+    return stored
+
+
+def fmt_lr(lr):
+    """1e-2, 3e-3, 1e-3: a learning rate as the book writes it."""
+    mantissa, exponent = f"{lr:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def fmt_score(task, value):
+    """Accuracy with 2 decimals, MSE in scientific notation with 1."""
+    return f"{value:.2f}" if task == "recall" else f"{value:.1e}"
+
+
+def table(summary, model_keys, settings):
+    """Text table: one row per model, one column per (task, size); each cell holds the median test
+    score over the seeds, the seeds that solved (k/n) and the learning rate chosen on validation."""
+    cells = {}
+    for m in model_keys:
+        for task, size in settings:
+            s = summary.get((m, task, size))
+            cells[m, task, size] = ("–" if s is None else
+                                    f"{fmt_score(task, s['median'])} {round(s['solved'] * len(s['test']))}/"
+                                    f"{len(s['test'])} {fmt_lr(s['lr'])}")
+    width = max(len(c) for c in cells.values()) + 2
+    name = max(len(label(m)) for m in model_keys) + 1
+    heads = [("gap " if t == "recall" else "T = ") + str(n) for t, n in settings]
+    rows = [f"{'':<{name}}" + "".join(h.rjust(width) for h in heads)]
+    for m in model_keys:
+        rows.append(f"{label(m):<{name}}" + "".join(cells[m, t, n].rjust(width) for t, n in settings))
+    return "\n".join(rows)
+
+
+def seeds_line(summary, model, task, size):
+    """One line: every seed's test score at the chosen learning rate, e.g. "0.82 0.36 1.00 0.17 0.37"."""
+    s = summary[(check_option("model", model, MODELS), task, size)]
+    return " ".join(fmt_score(task, v) for v in s["test"])

@@ -1,58 +1,64 @@
-import numpy as np
-import pytest
+"""Chapter 8: the stored protocol run read back, the live run at the stored learning rates, the probes."""
+import matplotlib
 
-from lstm_helpers import comparison, forgetting, gru, lstm, rnn
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lstm_helpers import comparison, gru, lstm, protocol, rnn  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """A miniature stored run: two models, two rates, three seeds, a gap of 3."""
+    runs = [protocol.run(m, "recall", 3, lr, s, steps=40, batch=8, hidden=4, eval_every=10, checkpoints=(0, 20))
+            for m in ("rnn", "lstm_f3_i-3") for lr in (1e-2, 1e-3) for s in range(3)]
+    summary = protocol.summarise(runs)
+    stored = {"runs": runs, "chosen_lr": {f"{m}|recall|3": summary[(m, "recall", 3)]["lr"] for m in ("rnn", "lstm_f3_i-3")}}
+    return stored, summary
 
 
 def test_parameter_counts_are_one_three_four_blocks():
-    r = comparison.compare(model_names=("rnn", "gru", "lstm"), recall_gaps=(2,), adding_T=(4,), seeds=(0,),
-                           steps=2, hidden=8, progress=False)
-    V = comparison.V_RECALL
-    assert r["rnn"]["params"] == rnn.n_params(V, 8)
-    assert r["gru"]["params"] == gru.n_params(V, 8) == 3 * r["rnn"]["params"]
-    assert r["lstm"]["params"] == lstm.n_params(V, 8) == 4 * r["rnn"]["params"]
-    assert set(r["lstm"]) >= {("recall", 2), ("adding", 4)}
-    assert "MSE T=4" in comparison.table(r) and "GRU" in comparison.seconds_table(r)
+    V = protocol.V_RECALL
+    assert comparison.n_params("rnn") == rnn.n_params(V, 32)
+    assert comparison.n_params("gru") == gru.n_params(V, 32) == 3 * comparison.n_params("rnn")
+    assert comparison.n_params("lstm_f1_i0") == lstm.n_params(V, 32) == 4 * comparison.n_params("rnn")
 
 
-def test_runs_are_reproducible_and_learn_a_short_gap():
-    a = comparison.run("gru", "recall", 2, steps=80, hidden=8)
-    b = comparison.run("gru", "recall", 2, steps=80, hidden=8)
-    assert a["score"] == b["score"] and a["score"] > 0.5
+def test_live_run_uses_each_models_stored_learning_rate(tiny):
+    stored, summary = tiny
+    stored = dict(stored, chosen_lr={"rnn|recall|3": 1e-3, "lstm_f3_i-3|recall|3": 1e-2})
+    live = comparison.live(stored, size=3, model_keys=("rnn", "lstm_f3_i-3"), seeds=(0,), steps=5, progress=False)
+    assert live[("rnn", "recall", 3)]["lr"] == 1e-3 and live[("lstm_f3_i-3", "recall", 3)]["lr"] == 1e-2
+    with pytest.raises(ValueError, match="must be in the stored run"):
+        comparison.chosen_lr(stored, "gru", "recall", 3)
 
 
-def test_adding_score_is_a_test_mse_that_training_lowers():
-    before = comparison.run("gru", "adding", 5, steps=1, hidden=8)["score"]
-    after = comparison.run("gru", "adding", 5, steps=150, hidden=8)["score"]
-    assert after < 0.5 * before and after < 1 / 6
+def test_probe_series_reads_the_checkpoints_of_every_seed(tiny):
+    _, summary = tiny
+    series = comparison.probe_series(summary, "lstm_f3_i-3", "recall", 3)
+    assert [p["seed"] for p in series] == [0, 1, 2]
+    for p, r in zip(series, summary[("lstm_f3_i-3", "recall", 3)]["runs"]):
+        assert p["lag"] == 4 and list(p["batches"][:2]) == [0, 20]          # the country is 4 steps back
+        assert p["f"].shape == (len(p["batches"]), 4)
+        assert p["ratio"][0] == pytest.approx(r["probes"]["0"]["grad"]["4"] / r["probes"]["0"]["grad"]["1"])
+    assert "abs_h" in comparison.probe_series(summary, "rnn", "recall", 3)[0]
 
 
-def test_papers_init_has_a_larger_gradient_at_lag_50_than_the_rnn():
-    assert comparison.gradient_at_lag("lstm_papers", 50, hidden=8) > 1e3 * comparison.gradient_at_lag("rnn", 50, hidden=8)
+def test_plots_draw_every_seed(tiny):
+    _, summary = tiny
+    ax = comparison.plot_seeds(summary, ("rnn", "lstm_f3_i-3"), [("recall", 3)])
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 6          # 2 models x 3 seeds
+    axes = comparison.plot_gradient_in_training(summary, ("rnn", "lstm_f3_i-3"), size=3)
+    assert len(axes[0].lines) == 3
+    axes = comparison.plot_gates_in_training(summary, ("lstm_f3_i-3",), size=3)
+    assert len(axes[0].collections) >= 3
 
 
-def test_papers_init_sets_both_biases():
-    _, p = comparison.init("lstm_papers", 3, 4, 2, np.random.default_rng(0))
-    assert np.all(p["b_f"] == 3.0) and np.all(p["b_i"] == -3.0)
-
-
-@pytest.mark.parametrize("call, match", [
-    (lambda: comparison.run("transformer", "recall", 5), "model must be one of"),
-    (lambda: comparison.run("rnn", "copy", 5), "task must be one of"),
-    (lambda: comparison.run("rnn", "adding", 0), "size must be an integer >= 1"),
-])
-def test_bad_input(call, match):
-    with pytest.raises(ValueError, match=match):
-        call()
-
-
-def test_results_survive_a_json_round_trip():
-    import json
-
-    r = comparison.compare(model_names=("rnn", "lstm"), recall_gaps=(2,), adding_T=(4,), seeds=(0,), steps=2,
-                           hidden=4, progress=False)
-    stored = json.loads(json.dumps(comparison.to_json(r)))
-    assert "recall 2" in stored["rnn"] and "adding 4" in stored["lstm"]
-    assert comparison.table(comparison.from_json(stored)) == comparison.table(r)
-    with pytest.raises(ValueError, match="stored must be a dict"):
-        comparison.from_json({"rnn": {}})
+def test_probe_series_needs_the_probes():
+    runs = [protocol.run("rnn", "recall", 3, 1e-2, 0, steps=2, batch=4, hidden=4)]
+    summary = protocol.summarise([{k: v for k, v in r.items() if k != "probes"} for r in runs])
+    with pytest.raises(ValueError, match="kept its probes"):
+        comparison.probe_series(summary, "rnn", "recall", 3)
+    with pytest.raises(ValueError, match="must be in the summary"):
+        comparison.probe_series(summary, "gru", "recall", 3)

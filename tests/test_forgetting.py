@@ -4,24 +4,29 @@ import pytest
 from lstm_helpers import forgetting, gradcheck, models, tasks
 
 
-def test_papers_init_sets_the_gate_biases():
-    cell, p = forgetting.init_kind("lstm_papers", 8, np.random.default_rng(0))
+def test_initialisations_set_the_gate_biases():
+    cell, p = forgetting.init_kind("lstm_f3_i-3", 8, np.random.default_rng(0))
     assert cell == "lstm" and np.all(p["b_f"] == 3.0) and np.all(p["b_i"] == -3.0)
-    _, d = forgetting.init_kind("lstm_default", 8, np.random.default_rng(0))
+    _, d = forgetting.init_kind("lstm_f1_i0", 8, np.random.default_rng(0))
     assert np.all(d["b_f"] == 1.0) and np.all(d["b_i"] == 0.0)
 
 
-def test_recall_experiment_is_reproducible_and_learns_a_short_gap():
-    a = forgetting.recall_experiment(gaps=(2,), kinds=("lstm_papers",), steps=60, hidden=8, progress=False)
-    b = forgetting.recall_experiment(gaps=(2,), kinds=("lstm_papers",), steps=60, hidden=8, progress=False)
-    assert a["accuracy"] == b["accuracy"]
-    assert a["accuracy"]["lstm_papers"][0] > 0.5              # chance is 1/6
-    assert "RNN" not in forgetting.accuracy_table(a) and "papers" in forgetting.accuracy_table(a)
+def test_recall_experiment_uses_the_stored_rates_is_reproducible_and_learns_a_short_gap():
+    stored = {"chosen_lr": {"lstm_f3_i-3|recall|2": 1e-2}}
+    a = forgetting.recall_experiment(stored, gaps=(2,), kinds=("lstm_f3_i-3",), seeds=(0,), steps=60, progress=False)
+    b = forgetting.recall_experiment(stored, gaps=(2,), kinds=("lstm_f3_i-3",), seeds=(0,), steps=60, progress=False)
+    s = a[("lstm_f3_i-3", "recall", 2)]
+    assert s["test"] == b[("lstm_f3_i-3", "recall", 2)]["test"] and s["lr"] == 1e-2
+    assert s["median"] > 0.5                                  # chance is 1/6
+    table = forgetting.accuracy_table(a, (2,), kinds=("lstm_f3_i-3",))
+    assert "RNN" not in table and "b_f = 3, b_i = −3" in table and "1e-2" in table
+    with pytest.raises(ValueError, match="gaps must be gaps of the stored run"):
+        forgetting.recall_experiment(stored, gaps=(3,), kinds=("lstm_f3_i-3",), progress=False)
 
 
 def test_input_gradient_norms_match_finite_differences():
     rng = np.random.default_rng(1)
-    cell, p = forgetting.init_kind("lstm_default", 5, rng)
+    cell, p = forgetting.init_kind("lstm_f1_i0", 5, rng)
     x, y, _ = tasks.recall_task(3, 4, rng)
     norms = forgetting.input_gradient_norms(cell, p, x, y)
     loss = lambda: models.loss_and_grads(cell, p, x, y)[0]        # noqa: E731
@@ -41,7 +46,7 @@ def test_rnn_jacobian_for_one_unit_is_tanh_derivative_times_weight():
 
 
 def test_cell_path_is_the_product_of_forget_gates():
-    cell, p = forgetting.init_kind("lstm_papers", 4, np.random.default_rng(2))
+    cell, p = forgetting.init_kind("lstm_f3_i-3", 4, np.random.default_rng(2))
     x, _, _ = tasks.recall_task(1, 6, np.random.default_rng(3))
     from lstm_helpers import lstm
     f = lstm.forward(models.cell_params(p), x).f[:, 0]
@@ -58,8 +63,7 @@ def test_gradient_vs_lag_has_one_value_per_step():
 
 @pytest.mark.parametrize("call, match", [
     (lambda: forgetting.init_kind("gru", 4, np.random.default_rng(0)), "kind must be one of"),
-    (lambda: forgetting.train_recall("rnn", -1), "gap must be an integer >= 0"),
-    (lambda: forgetting.train_recall("rnn", 3, steps=0), "steps must be an integer >= 1"),
+    (lambda: forgetting.recall_experiment({}, steps=0), "steps must be an integer >= 1"),
     (lambda: forgetting.rnn_jacobians(forgetting.init_kind("rnn", 4, np.random.default_rng(0))[1], np.zeros((5, 2, 17))), "one sequence"),
     (lambda: forgetting.input_gradient_norms("cnn", {}, np.zeros((2, 1, 17)), np.array([0])), "cell must be one of"),
 ])

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_helpers import gru_compare
+from lstm_helpers import gru_compare, protocol
 
 
 def test_gru_has_three_quarters_of_the_lstm_parameters():
@@ -13,10 +13,12 @@ def test_step_time_is_positive_for_both_cells():
     assert gru_compare.step_time("lstm", B=2, T=3, D=2, H=3, repeats=2) > 0
 
 
-def test_head_to_head_is_reproducible():
-    a = gru_compare.head_to_head(("gru",), gap=2, T=4, seeds=(0,), steps=20, hidden=4, progress=False)
-    b = gru_compare.head_to_head(("gru",), gap=2, T=4, seeds=(0,), steps=20, hidden=4, progress=False)
-    assert a == b and "GRU" in gru_compare.head_to_head_table(a, 2, 4)
+def test_head_to_head_table_shows_median_solved_seeds_and_the_chosen_rate():
+    runs = [{"model": "gru", "task": "recall", "size": 20, "lr": lr, "seed": s, "val": v, "test": v,
+             "solved": v >= 0.9, "solved_at": None} for lr, vals in ((1e-2, [0.2] * 5), (3e-3, [1.0, 1.0, 0.2, 1.0, 0.9]))
+            for s, v in enumerate(vals)]
+    table = gru_compare.head_to_head_table(protocol.summarise(runs), ("gru",), (("recall", 20),))
+    assert table.splitlines()[1].split() == ["GRU", "1.00", "4/5", "3e-3"]
 
 
 @pytest.mark.parametrize("call, match", [
