@@ -61,6 +61,33 @@ def step_table(values, decimals=4):
     return "\n".join(rows)
 
 
+CHANGE_ROWS = (("c_prev", "C_prev"), ("f", "f_t"), ("lost", "f_t * C_prev - C_prev"), ("i", "i_t"),
+               ("c_tilde", "C~_t"), ("written", "i_t * C~_t"), ("change", "C_t - C_prev"))
+
+
+def memory_change(values, c_prev):
+    """How C_{t−1} became C_t, per unit: what forgetting took away and what writing added.
+
+    values: from ``intermediates``   c_prev: (H,) the C_{t−1} they were computed with.
+    Returns {"c_prev", "f", "lost", "i", "c_tilde", "written", "change": (H,)} with
+    lost = f_t·C_{t−1} − C_{t−1}, written = i_t·C̃_t and change = C_t − C_{t−1} = lost + written.
+    """
+    missing = [k for k in ("f", "i", "c_tilde", "c") if k not in values]
+    if missing:
+        raise ValueError(f"values must be the dict returned by one_step.intermediates; missing {missing}")
+    c_prev = check_array("c_prev", c_prev, (np.shape(values["c"])[0],))
+    return {"c_prev": c_prev, "f": values["f"], "lost": values["f"] * c_prev - c_prev, "i": values["i"],
+            "c_tilde": values["c_tilde"], "written": values["i"] * values["c_tilde"], "change": values["c"] - c_prev}
+
+
+def change_table(change, decimals=4):
+    """``memory_change`` as a text table: one row per quantity, one column per unit."""
+    H = len(change["c_prev"])
+    rows = [f"{'unit':<22}" + " ".join(f"{u:>8}" for u in range(H))]
+    rows += [f"{name:<22}" + " ".join(f"{v:>8.{decimals}f}" for v in change[key]) for key, name in CHANGE_ROWS]
+    return "\n".join(rows)
+
+
 def example(seed=0, D=2, H=3, T=8):
     """Seeded engine params (forget bias 1) and a (T, 1, D) input sequence for the chapter."""
     D, H, T = (check_positive_int(n, v) for n, v in (("D", D), ("H", H), ("T", T)))

@@ -62,3 +62,33 @@ def test_explorer_shows_the_state_at_step_t():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_memory_change_splits_the_update_into_lost_and_written_by_hand():
+    p = {"W_f": np.array([[1.0, 2.0]]), "b_f": np.array([0.0]), "W_i": np.array([[0.0, 1.0]]), "b_i": np.array([-1.0]),
+         "W_c": np.array([[1.0, 1.0]]), "b_c": np.array([0.5]), "W_o": np.array([[-1.0, 0.0]]), "b_o": np.array([0.0])}
+    r = one_step.intermediates(p, np.array([0.5]), np.array([0.2]), np.array([-1.0]))
+    m = one_step.memory_change(r, np.array([-1.0]))
+    assert m["lost"][0] == pytest.approx(1.0 - sig(1.2))                  # f·(−1) − (−1): forgetting moves C towards 0
+    assert m["written"][0] == pytest.approx(sig(-0.5) * np.tanh(1.2))
+    assert m["change"][0] == pytest.approx(m["lost"][0] + m["written"][0])
+
+
+def test_memory_change_of_the_chapter_step_adds_up_for_every_unit():
+    params, x = one_step.example()
+    tr = lstm.forward(params, x)
+    m = one_step.memory_change(one_step.intermediates(params, x[3, 0], tr.h[2, 0], tr.c[2, 0]), tr.c[2, 0])
+    np.testing.assert_allclose(m["change"], tr.c[3, 0] - tr.c[2, 0], atol=1e-14)
+    np.testing.assert_allclose(m["lost"] + m["written"], m["change"], atol=1e-14)
+    table = one_step.change_table(m)
+    assert table.splitlines()[0].split() == ["unit", "0", "1", "2"] and len(table.splitlines()) == 8
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: one_step.memory_change({"f": np.ones(3)}, np.zeros(3)), "values must be the dict returned by one_step.intermediates"),
+    (lambda: one_step.memory_change(one_step.intermediates(one_step.example()[0], np.zeros(2), np.zeros(3), np.zeros(3)),
+                                    np.zeros(2)), r"c_prev must have shape \(3,\)"),
+])
+def test_memory_change_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
