@@ -6,7 +6,7 @@ The grid (FULL): the recall task at gaps 10, 20, 50 and 100 and the adding probl
 RNN, the GRU and the LSTM with b_f in {0, 1, 3} x b_i in {0, -3} (plus, at recall gap 50 and adding
 T = 100, Greff et al.'s one-gate-removed LSTMs); every learning rate of protocol.LR_GRID; seeds 0-4;
 the same budget of 2000 batches of 32 sequences for every run, trained in float32 (PyTorch's default).
-Chapters 1, 8, 12 and 15 print this stored run; protocol.summarise picks each model's learning rate on
+Chapters 1, 8, 12 and 15 print this stored run; results.summarise picks each model's learning rate on
 validation.
 
 Runs go to worker processes (one per core, one BLAS thread each), longest first. Each finished run is
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from tqdm.auto import tqdm  # noqa: E402
 
-from lstm_helpers import performance, protocol  # noqa: E402
+from lstm_helpers import performance, protocol, results  # noqa: E402
 
 LSTMS = tuple(m for m in protocol.MODELS if m.startswith("lstm_f"))     # the initialisation grid
 ABLATIONS = ("lstm_nfg", "lstm_nig", "lstm_nog")                          # chapter 15 (Greff et al.)
@@ -96,7 +96,7 @@ def run_grid(setting, workers, cache=None):
 
 def stored(runs):
     """Keep every run's numbers; keep the training curves and probes only for the chosen learning rates."""
-    chosen = {k: s["lr"] for k, s in protocol.summarise(runs).items()}
+    chosen = {k: s["lr"] for k, s in results.summarise(runs).items()}
     out = []
     for r in runs:
         keep = r["lr"] == chosen[(r["model"], r["task"], r["size"])]
@@ -122,7 +122,7 @@ def main(argv=None):
     out = pathlib.Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, separators=(",", ":")))
-    summary = protocol.summarise(runs)
+    summary = results.summarise(runs)
     for (m, task, size), s in summary.items():
         print(f"{protocol.label(m):<28}{task:>7}{size:>5}  lr {s['lr']:<6g} median {s['median']:<9.4g}"
               f" solved {s['solved']:.0%}  seeds {s['test']}")

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import models, protocol
+import time
+
+from . import models, protocol, results, tasks, training
+from .optim import Adam
 from .plotting import GATE_COLORS, PALETTE, label, new_figure
 from .validation import check_option, check_positive_int
 
 MODELS = ("rnn", "gru", "lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3")
 COLORS = dict(zip(MODELS, ("#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#0072B2")))
+MODELS_ADDING = ("rnn", "gru", "lstm_f1_i0", "lstm_f3_i-3")
 RECALL = tuple(("recall", g) for g in (10, 20, 50, 100))
 ADDING = (("adding", 100),)
 
@@ -23,6 +27,21 @@ def n_params(model, hidden=32):
     """Trainable numbers of a model's recurrent cell on the recall task (read-out excluded)."""
     _, p = protocol.init(model, "recall", check_positive_int("hidden", hidden), np.random.default_rng(0))
     return models.n_params(models.cell_params(p))
+
+
+def seconds_per_batch(model, size=50, batch=32, repeats=20, seed=0):
+    """Median wall time of one training step (forward, backward, Adam) on recall batches of ``batch``
+    sequences with gap ``size``, float64, on this machine."""
+    repeats = check_positive_int("repeats", repeats)
+    rng = np.random.default_rng(seed)
+    cell, p = protocol.init(model, "recall", 32, rng)
+    times = []
+    for _ in range(repeats + 1):
+        t = time.perf_counter()
+        training.train(cell, p, lambda r: tasks.recall_task(batch, size, r)[:2], 1, rng, optimizer=Adam(1e-3),
+                       progress=False)
+        times.append(time.perf_counter() - t)
+    return float(np.median(times[1:]))
 
 
 def chosen_lr(stored, model, task, size):
@@ -35,11 +54,11 @@ def chosen_lr(stored, model, task, size):
 
 def live(stored, task="recall", size=20, model_keys=MODELS, seeds=(0, 1, 2), steps=500, progress=True):
     """The CI-sized version: each model at the learning rate the stored run chose for it, float64,
-    ``steps`` batches of 32, a few seeds. Returns protocol.summarise's dict."""
+    ``steps`` batches of 32, a few seeds. Returns results.summarise's dict."""
     steps = check_positive_int("steps", steps)
     runs = [protocol.run(m, task, size, chosen_lr(stored, m, task, size), s, steps=steps, progress=progress)
             for m in model_keys for s in seeds]
-    return protocol.summarise(runs)
+    return results.summarise(runs)
 
 
 def plot_seeds(summary, model_keys, settings, ax=None):
@@ -75,28 +94,6 @@ def plot_seeds(summary, model_keys, settings, ax=None):
     return ax
 
 
-def probe_series(summary, model, task, size):
-    """What the chosen learning rate's runs measured during training, one entry per seed:
-    {"seed", "solved", "batches" (checkpoints), "clue" (‖∂L/∂x‖ at the clue's lag, recall; the
-    longest stored lag, adding), "ratio" (clue / lag 1), and per gate name the (checkpoints, H)
-    unit values}."""
-    s = summary.get((check_option("model", model, protocol.MODELS), task, size))
-    if s is None:
-        raise ValueError(f"(model, task, size) must be in the summary; ({model}, {task}, {size}) is not")
-    out = []
-    for r in s["runs"]:
-        if "probes" not in r:
-            raise ValueError("summary must come from a stored run that kept its probes (make full)")
-        batches = sorted(int(b) for b in r["probes"])
-        probes = [r["probes"][str(b)] for b in batches]
-        far = max(probes[0]["grad"], key=int)
-        clue = np.array([p["grad"][far] for p in probes])
-        gates = {g: np.array([p[g] for p in probes]) for g in probes[0] if g != "grad"}
-        out.append({"seed": r["seed"], "solved": r["solved"], "batches": np.array(batches), "lag": int(far),
-                    "clue": clue, "ratio": clue / np.array([p["grad"]["1"] for p in probes]), **gates})
-    return out
-
-
 def plot_gradient_in_training(summary, model_keys, task="recall", size=50, axes=None):
     """Per model: ‖∂L/∂x‖ at the clue relative to lag 1, at each checkpoint, one line per seed
     (solid: the seed solved the task; dashed: it did not)."""
@@ -105,7 +102,7 @@ def plot_gradient_in_training(summary, model_keys, task="recall", size=50, axes=
                              squeeze=False)
         axes = axes[0]
     for ax, m in zip(axes, model_keys):
-        for p in probe_series(summary, m, task, size):
+        for p in results.probe_series(summary, m, task, size):
             ax.semilogy(np.maximum(p["batches"], 1), p["ratio"], "-" if p["solved"] else "--", marker="o", ms=3,
                         color=COLORS.get(m, "#000000"), alpha=0.8)
         ax.set_xscale("symlog", linthresh=100)
@@ -123,14 +120,60 @@ def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=Non
         axes = axes[0]
     for ax, m in zip(axes, model_keys):
         gate = "z" if m == "gru" else "f"
-        for p in probe_series(summary, m, task, size):
+        for p in results.probe_series(summary, m, task, size):
             for j, b in enumerate(p["batches"]):
                 x = np.full(p[gate].shape[1], j) + np.linspace(-0.3, 0.3, p[gate].shape[1])
                 ax.scatter(x, p[gate][j], s=5, color=GATE_COLORS["f"] if gate == "f" else "#009E73",
                            alpha=0.6 if p["solved"] else 0.25, edgecolors="none")
-        ticks = probe_series(summary, m, task, size)[0]["batches"]
+        ticks = results.probe_series(summary, m, task, size)[0]["batches"]
         ax.set_xticks(range(len(ticks)), [str(b) for b in ticks], rotation=45)
         ax.set_ylim(0, 1.02)
         label(ax, protocol.label(m).replace(" (", "\n("), "batches trained", None)
     axes[0].set_ylabel(r"unit's mean $f_t$ (GRU: $z_t$)")
     return axes
+
+
+def lr_table(summary, model_keys, task="recall", size=50):
+    """What each learning rate of the grid gave, per model: median test score and seeds solved, with
+    the rate chosen on validation marked "*". Shows whether one shared rate would favour a model."""
+    lrs = sorted({lr for m in model_keys for lr in summary[(m, task, size)]["by_lr"]}, reverse=True)
+    name = max(len(protocol.label(m)) for m in model_keys) + 1
+    rows = [f"{'':<{name}}" + "".join(f"{'lr ' + results.fmt_lr(lr):>14}" for lr in lrs)]
+    for m in model_keys:
+        s = summary[(m, task, size)]
+        n = len(s["test"])
+        cells = [(f"{results.fmt_score(task, s['by_lr'][lr]['median_test'])} {round(s['by_lr'][lr]['solved'] * n)}/{n}"
+                  + ("*" if lr == s["lr"] else " ")) if lr in s["by_lr"] else "–" for lr in lrs]
+        rows.append(f"{protocol.label(m):<{name}}" + "".join(c.rjust(14) for c in cells))
+    return "\n".join(rows)
+
+
+def probe_table(summary, model_keys, task="recall", size=50):
+    """Before and after training, median over the seeds: the gradient reaching the clue relative to
+    lag 1, and the mean over units of the memory-keeping gate (LSTM f, GRU z; RNN: mean |h|)."""
+    rows = [f"{'':<26}{'seeds':>7}{'grad ratio: start':>19}{'end':>9}{'gate: start':>13}{'end':>7}"]
+    for m in model_keys:
+        series = results.probe_series(summary, m, task, size)
+        gate = "z" if m == "gru" else ("abs_h" if m == "rnn" else "f")
+        for solved in (True, False):
+            ps = [p for p in series if p["solved"] == solved]
+            if not ps:
+                continue
+            r0, r1 = np.median([p["ratio"][0] for p in ps]), np.median([p["ratio"][-1] for p in ps])
+            g0, g1 = np.median([p[gate][0].mean() for p in ps]), np.median([p[gate][-1].mean() for p in ps])
+            tag = f"{len(ps)} {'solved' if solved else 'not'}"
+            rows.append(f"{protocol.label(m) if solved or len(ps) == len(series) else '':<26}{tag:>11}"
+                        f"{r0:>15.1e}{r1:>9.1e}{g0:>13.2f}{g1:>7.2f}")
+    return "\n".join(rows)
+
+
+def init_gradient_table(summary, model_keys, task="recall", size=50, lag=50):
+    """‖∂L/∂x‖ at ``lag`` steps before the query, measured at initialisation (checkpoint 0) on the stored
+    runs' probe sequences: median and range over the seeds, and relative to lag 1."""
+    rows = [f"{'':<26}{'|dL/dx| lag ' + str(lag):>16}{'(seeds: min':>13}{'max)':>9}{'ratio to lag 1':>16}"]
+    for m in model_keys:
+        runs = summary[(m, task, size)]["runs"]
+        g = np.array([r["probes"]["0"]["grad"][str(lag)] for r in runs])
+        ratio = np.array([r["probes"]["0"]["grad"][str(lag)] / r["probes"]["0"]["grad"]["1"] for r in runs])
+        rows.append(f"{protocol.label(m):<26}{np.median(g):>16.1e}{g.min():>13.1e}{g.max():>9.1e}{np.median(ratio):>16.1e}")
+    return "\n".join(rows)

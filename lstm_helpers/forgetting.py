@@ -9,7 +9,7 @@ import numpy as np
 
 from matplotlib.ticker import NullLocator
 
-from . import lstm, models, protocol, rnn, tasks
+from . import lstm, models, protocol, results, rnn, tasks
 from .losses import cross_entropy
 from .plotting import label, new_figure
 from .validation import check_option, check_positive_int
@@ -34,7 +34,7 @@ def recall_experiment(stored, gaps=(10, 20, 50), kinds=tuple(KINDS), seeds=(0, 1
     """The CI-sized recall experiment: every model at the learning rate the stored run (``make full``)
     chose for it on validation at that gap; the same budget (``steps`` batches of 32) and seeds for all.
 
-    Returns protocol.summarise's dict {(kind, "recall", gap): {"median", "test", "solved", "lr", ...}}.
+    Returns results.summarise's dict {(kind, "recall", gap): {"median", "test", "solved", "lr", ...}}.
     """
     steps = check_positive_int("steps", steps)
     runs = []
@@ -45,12 +45,12 @@ def recall_experiment(stored, gaps=(10, 20, 50), kinds=tuple(KINDS), seeds=(0, 1
             if lr is None:
                 raise ValueError(f"gaps must be gaps of the stored run; it chose no learning rate for {kind} at gap {gap}")
             runs += [protocol.run(kind, "recall", gap, lr, s, steps=steps, progress=progress) for s in seeds]
-    return protocol.summarise(runs)
+    return results.summarise(runs)
 
 
 def accuracy_table(summary, gaps, kinds=tuple(KINDS)):
     """Median test accuracy, seeds solved (accuracy >= 0.9) and the chosen learning rate, per model and gap."""
-    return protocol.table(summary, kinds, [("recall", g) for g in gaps])
+    return results.table(summary, kinds, [("recall", g) for g in gaps])
 
 
 def plot_accuracy_vs_gap(summary, gaps, kinds=tuple(KINDS), title="Recall against the gap", ax=None):

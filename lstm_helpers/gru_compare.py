@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from . import gru, lstm, models, protocol
+from . import gru, lstm, models, protocol, results
 from .validation import check_positive_int
 
 
@@ -41,4 +41,4 @@ SETTINGS = (("recall", 20), ("recall", 50), ("recall", 100), ("adding", 100))
 
 def head_to_head_table(summary, model_keys=MODELS, settings=SETTINGS):
     """The stored run's GRU and LSTM rows: median test score, seeds solved, chosen learning rate."""
-    return protocol.table(summary, model_keys, settings)
+    return results.table(summary, model_keys, settings)

@@ -93,10 +93,3 @@ def init_grid_table(summary, gaps=(20, 50, 100)):
                                                    f"{s['median']:.2f}")
         rows.append(f"b_f = {b_f:<2}" + "".join(c.rjust(w) for c, w in zip(cells, [18, 10] * len(gaps))))
     return "\n".join(rows)
-
-
-def solved_at_line(summary, model, task="adding", size=100):
-    """Training sequences each seed needed until its validation score first passed the solved line
-    (adding: MSE < 0.01), at the chosen learning rate; "–" for a seed that never did."""
-    s = summary[(check_option("model", model, protocol.MODELS), task, size)]
-    return " ".join("–" if a is None else f"{a:,}" for a in s["solved_at"])

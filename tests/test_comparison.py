@@ -5,7 +5,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from lstm_helpers import comparison, gru, lstm, protocol, rnn  # noqa: E402
+from lstm_helpers import comparison, gru, lstm, protocol, results, rnn  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,7 @@ def tiny():
     """A miniature stored run: two models, two rates, three seeds, a gap of 3."""
     runs = [protocol.run(m, "recall", 3, lr, s, steps=40, batch=8, hidden=4, eval_every=10, checkpoints=(0, 20))
             for m in ("rnn", "lstm_f3_i-3") for lr in (1e-2, 1e-3) for s in range(3)]
-    summary = protocol.summarise(runs)
+    summary = results.summarise(runs)
     stored = {"runs": runs, "chosen_lr": {f"{m}|recall|3": summary[(m, "recall", 3)]["lr"] for m in ("rnn", "lstm_f3_i-3")}}
     return stored, summary
 
@@ -36,13 +36,13 @@ def test_live_run_uses_each_models_stored_learning_rate(tiny):
 
 def test_probe_series_reads_the_checkpoints_of_every_seed(tiny):
     _, summary = tiny
-    series = comparison.probe_series(summary, "lstm_f3_i-3", "recall", 3)
+    series = results.probe_series(summary, "lstm_f3_i-3", "recall", 3)
     assert [p["seed"] for p in series] == [0, 1, 2]
     for p, r in zip(series, summary[("lstm_f3_i-3", "recall", 3)]["runs"]):
         assert p["lag"] == 4 and list(p["batches"][:2]) == [0, 20]          # the country is 4 steps back
         assert p["f"].shape == (len(p["batches"]), 4)
         assert p["ratio"][0] == pytest.approx(r["probes"]["0"]["grad"]["4"] / r["probes"]["0"]["grad"]["1"])
-    assert "abs_h" in comparison.probe_series(summary, "rnn", "recall", 3)[0]
+    assert "abs_h" in results.probe_series(summary, "rnn", "recall", 3)[0]
 
 
 def test_plots_draw_every_seed(tiny):
@@ -57,8 +57,8 @@ def test_plots_draw_every_seed(tiny):
 
 def test_probe_series_needs_the_probes():
     runs = [protocol.run("rnn", "recall", 3, 1e-2, 0, steps=2, batch=4, hidden=4)]
-    summary = protocol.summarise([{k: v for k, v in r.items() if k != "probes"} for r in runs])
+    summary = results.summarise([{k: v for k, v in r.items() if k != "probes"} for r in runs])
     with pytest.raises(ValueError, match="kept its probes"):
-        comparison.probe_series(summary, "rnn", "recall", 3)
+        results.probe_series(summary, "rnn", "recall", 3)
     with pytest.raises(ValueError, match="must be in the summary"):
-        comparison.probe_series(summary, "gru", "recall", 3)
+        results.probe_series(summary, "gru", "recall", 3)

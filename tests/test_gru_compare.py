@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_helpers import gru_compare, protocol
+from lstm_helpers import gru_compare, protocol, results
 
 
 def test_gru_has_three_quarters_of_the_lstm_parameters():
@@ -17,7 +17,7 @@ def test_head_to_head_table_shows_median_solved_seeds_and_the_chosen_rate():
     runs = [{"model": "gru", "task": "recall", "size": 20, "lr": lr, "seed": s, "val": v, "test": v,
              "solved": v >= 0.9, "solved_at": None} for lr, vals in ((1e-2, [0.2] * 5), (3e-3, [1.0, 1.0, 0.2, 1.0, 0.9]))
             for s, v in enumerate(vals)]
-    table = gru_compare.head_to_head_table(protocol.summarise(runs), ("gru",), (("recall", 20),))
+    table = gru_compare.head_to_head_table(results.summarise(runs), ("gru",), (("recall", 20),))
     assert table.splitlines()[1].split() == ["GRU", "1.00", "4/5", "3e-3"]
 
 

