@@ -1,0 +1,55 @@
+"""Summarising protocol runs: the learning rate chosen on validation, medians, seeds solved, tables."""
+import pytest
+
+from lstm_helpers import protocol, results
+
+
+def fake(lr, seed, val, test, task="recall", model="rnn", size=20):
+    return {"model": model, "task": task, "size": size, "lr": lr, "seed": seed, "val": val, "test": test,
+            "solved": protocol.passes(task, test, protocol.SOLVED[task]), "solved_at": None}
+
+
+def test_learning_rate_is_chosen_on_validation_never_on_test():
+    # lr 1e-2 looks best on test, lr 1e-3 on validation: the protocol must pick 1e-3.
+    runs = [fake(1e-2, s, val=0.2, test=1.0) for s in range(5)] + [fake(1e-3, s, val=0.95, test=0.3) for s in range(5)]
+    assert results.choose_lr(runs) == 1e-3
+    s = results.summarise(runs)[("rnn", "recall", 20)]
+    assert s["lr"] == 1e-3 and s["test"] == [0.3] * 5 and s["solved"] == 0.0
+    assert s["by_lr"][1e-2]["median_test"] == 1.0
+
+
+def test_most_seeds_solved_beats_a_higher_median_and_mse_is_lower_is_better():
+    # 3/5 seeds past 0.9 beats a rate whose median is higher but that solves fewer seeds.
+    a = [fake(1e-2, s, v, v) for s, v in enumerate([0.95, 0.95, 0.95, 0.2, 0.2])]
+    b = [fake(3e-3, s, v, v) for s, v in enumerate([0.99, 0.85, 0.85, 0.85, 0.2])]
+    assert results.choose_lr(a + b) == 1e-2
+    c = [fake(1e-2, s, v, v, task="adding") for s, v in enumerate([0.02, 0.02, 0.03])]
+    d = [fake(1e-3, s, v, v, task="adding") for s, v in enumerate([0.005, 0.2, 0.3])]
+    e = [fake(3e-3, s, v, v, task="adding") for s, v in enumerate([0.011, 0.012, 0.013])]
+    assert results.choose_lr(c + d + e) == 1e-3          # the only rate with a seed under 0.01
+    assert results.choose_lr(c + e) == 3e-3              # no seed solves: the lower median MSE wins
+
+
+def test_summary_reports_median_every_seed_and_fraction_solved():
+    runs = [fake(1e-2, s, v, v) for s, v in enumerate([1.0, 0.17, 0.95, 0.4, 0.9])]
+    s = results.summarise(runs)[("rnn", "recall", 20)]
+    assert s["median"] == 0.9 and s["test"] == [1.0, 0.17, 0.95, 0.4, 0.9] and s["solved"] == 0.6
+    assert s["seeds"] == [0, 1, 2, 3, 4]
+
+
+def test_table_and_formats():
+    runs = [fake(1e-3, s, v, v) for s, v in enumerate([1.0, 0.17, 0.95, 0.4, 0.9])]
+    table = results.table(results.summarise(runs), ["rnn"], [("recall", 20)])
+    assert table.splitlines()[1].split() == ["RNN", "0.90", "3/5", "1e-3"]
+    assert results.fmt_lr(3e-3) == "3e-3" and results.fmt_score("adding", 0.000123) == "1.2e-04"
+    assert results.seeds_line(results.summarise(runs), "rnn", "recall", 20) == "1.00 0.17 0.95 0.40 0.90"
+
+
+def test_load_rejects_a_missing_or_foreign_file(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        results.load(tmp_path / "none.json")
+    (tmp_path / "old.json").write_text('{"forgetting": {}}')
+    with pytest.raises(ValueError, match="with a 'runs' list"):
+        results.load(tmp_path / "old.json")
+    with pytest.raises(ValueError, match="runs must hold at least one run"):
+        results.choose_lr([])
