@@ -78,7 +78,7 @@ def run_grid(setting, workers, cache=None):
     todo = [j for j in jobs(setting) if _key(j, setting) not in done]
     bar = tqdm(total=len(todo), desc=f"make full: {len(todo)} runs on {workers} processes", unit="run")
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, maxtasksperchild=50) as pool:
+    with ctx.Pool(workers) as pool:
         for run in pool.imap_unordered(protocol.run_job, [(j, _kwargs(setting)) for j in todo]):
             job = (run["model"], run["task"], run["size"], run["lr"], run["seed"])
             done[_key(job, setting)] = run
