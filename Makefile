@@ -30,9 +30,16 @@ build:
 serve: $(VENV)/.book
 	$(PY) -m http.server 8000 --directory _build/html
 
-## make lab: open the book's notebooks in JupyterLab (sliders are live there)
+## make lab: the book in JupyterLab with live sliders. It listens on this machine only (127.0.0.1), prints the
+## URL to open (with its token) and starts on the landing page, intro.md. Those defaults live in jupyter_config/,
+## which also makes Markdown pages open as notebooks (jupytext; MyST renders through jupyterlab-myst) unless
+## your own JupyterLab settings choose otherwise. As root (Docker, cloud notebooks) it adds --allow-root.
+## LAB_ARGS passes options to jupyter lab and overrides those defaults, e.g. make lab LAB_ARGS="--port=8890
+## --no-browser"; from outside a container: LAB_ARGS="--ip=0.0.0.0" (anyone with the URL can run code).
+LAB_ARGS ?=
 lab: $(VENV)/.book
-	$(VENV)/bin/jupyter lab book/
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -4,7 +4,9 @@ An explorer is declared, not programmed: a pure ``compute(**slider_values) -> di
 description of the sliders, the plot panels (which result keys to draw) and the numbers to
 show. From that one declaration come
 - ``figure(...)``: a matplotlib figure (tests, the static book, a kernel without widgets);
-- ``widget()``: ipywidgets sliders that recompute and redraw on every move (a live kernel);
+- ``widget()``: ipywidgets sliders that recompute and redraw on every move (a live kernel): the
+  figure is rendered at twice the size it is shown (sharp on high-DPI screens, never stretched),
+  sliders have aligned tracks of one length, and sliders, figure and readouts fit a 1280×800 screen;
 - ``spec()``: a JSON-able description, so the website can draw the same panels in the browser;
 - displaying the explorer in a notebook shows the live widget where a widget front end runs,
   and everywhere else (``text/html``, which the book build picks) the same sliders drawn in the
@@ -27,6 +29,10 @@ from .validation import check_number, check_option
 
 STYLES = ("line", "step", "marker")
 KINDS = ("line", "bar")
+WIDTH = 7.0               # inches: the page width (as plotting.new_figure)
+CSS_PX_PER_INCH = 100     # figures are laid out at 100 px per inch (plotting.RC): 7 in = 700 CSS px
+LIVE_SCALE = 2            # the live figure's PNG has 2 pixels per CSS pixel: sharp on high-DPI screens
+LIVE_MAX_HEIGHT = 4.8     # inches; with a title, 3 sliders and the readouts it fits a 1280×800 screen in JupyterLab
 
 
 @dataclass(frozen=True)
@@ -120,15 +126,26 @@ class Explorer:
 
     # -- drawing ---------------------------------------------------------------------------
     def figure(self, result=None, **overrides):
-        """A matplotlib figure of ``result`` (computed from the slider values when None)."""
+        """A matplotlib figure of ``result`` (computed from the slider values when None), titled with
+        the explorer's title and readouts: the picture for a page without sliders."""
         result = self.result(**overrides) if result is None else result
-        fig, axes = new_figure(len(self.panels), 1, height=self.height_per_panel * len(self.panels), squeeze=False)
+        return self._figure(result, titled=True)
+
+    def _figure(self, result, titled, height=None, dpi=CSS_PX_PER_INCH):
+        height = self.height_per_panel * len(self.panels) if height is None else height
+        fig, axes = new_figure(len(self.panels), 1, width=WIDTH, height=height, squeeze=False, dpi=dpi)
         lines = []
         for ax, panel in zip(axes[:, 0], self.panels):
             lines.append(_draw_panel(ax, panel, result))
-        fig.suptitle(self.title + (f"\n{self.readout_text(result)}" if self.readouts else ""), fontsize=10)
+        if titled:
+            fig.suptitle(self.title + (f"\n{self.readout_text(result)}" if self.readouts else ""), fontsize=10)
         fig.explorer_artists = lines  # what render_png updates in place
         return fig
+
+    def live_size(self):
+        """(width, height) of the live figure in CSS pixels: the declared size, at most LIVE_MAX_HEIGHT tall."""
+        height = min(self.height_per_panel * len(self.panels), LIVE_MAX_HEIGHT)
+        return round(WIDTH * CSS_PX_PER_INCH), round(height * CSS_PX_PER_INCH)
 
     def static_html(self, result=None):
         """The default figure as an <img> with alt text, plus the readouts: no kernel needed."""
@@ -145,21 +162,32 @@ class Explorer:
 
     # -- live widget -----------------------------------------------------------------------
     def widget(self):
-        """ipywidgets: one slider per ``Slider``, the figure as a PNG image, redrawn on every move."""
+        """ipywidgets: the title, one slider per ``Slider``, the figure (PNG) and the readouts, redrawn on every move.
+
+        The title is shown once (above the sliders) and the readouts as text under the figure, as on the
+        website. Slider labels share one width, so every track starts at the same place and has the same
+        length; a slider whose values are all integers shows integers. The PNG has LIVE_SCALE pixels per
+        CSS pixel and is shown at its CSS size (``live_size``), never wider: a narrow notebook shrinks it.
+        """
         import ipywidgets as w
 
-        controls = [w.FloatSlider(value=s.value, min=s.min, max=s.max, step=s.step, description=s.label,
-                                  continuous_update=True, style={"description_width": "initial"},
-                                  layout=w.Layout(width="420px")) for s in self.sliders]
-        image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        label_width = f"{0.6 * max(len(s.label) for s in self.sliders) + 1:.1f}em"   # the longest label fits
+        controls = [_slider_widget(w, s, label_width) for s in self.sliders]
+        width, _ = self.live_size()
+        image = w.Image(format="png", layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
+        readout = w.HTML()
 
         def redraw(_=None):
-            image.value = self.render_png(**{s.name: c.value for s, c in zip(self.sliders, controls)})
+            result = self.result(**{s.name: float(c.value) for s, c in zip(self.sliders, controls)})
+            image.value = self._render(result)
+            if self.readouts:
+                readout.value = f'<span style="font-family:monospace">{html.escape(self.readout_text(result))}</span>'
 
         for c in controls:
             c.observe(redraw, names="value")
         redraw()
-        return w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *controls, image])
+        return w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *controls, image, readout],
+                      layout=w.Layout(align_items="flex-start"))   # children keep their own width: no stretching
 
     def render_png(self, **overrides):
         """Recompute and redraw the (reused) live figure; returns PNG bytes. Used per slider move.
@@ -167,15 +195,18 @@ class Explorer:
         When every panel has a fixed ``ylim``, only the data artists are redrawn over a cached
         background (blitting); otherwise the whole figure is redrawn.
         """
-        result = self.result(**overrides)
+        return self._render(self.result(**overrides))
+
+    def _render(self, result):
         live = self._live.get("blit")
         if live is None:
-            live = self._live["blit"] = _LiveFigure(self.figure(result), all(p.ylim for p in self.panels))
+            _, height = self.live_size()
+            fig = self._figure(result, titled=False, height=height / CSS_PX_PER_INCH,
+                               dpi=CSS_PX_PER_INCH * LIVE_SCALE)
+            live = self._live["blit"] = _LiveFigure(fig, all(p.ylim for p in self.panels))
         else:
             for ax, panel, artists in zip(live.fig.axes, self.panels, live.fig.explorer_artists):
                 _update_panel(ax, panel, artists, result)
-        if self.readouts:
-            live.fig._suptitle.set_text(self.title + f"\n{self.readout_text(result)}")
         return live.png()
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -186,6 +217,21 @@ class Explorer:
         bundle["text/html"] = web_explorer.html(self)
         bundle["text/plain"] = f"<{self.title}: slider explorer>"
         return bundle
+
+
+def _decimals(*values):
+    """The fewest decimals that write every value exactly (0 for integers), at most 6."""
+    return next((d for d in range(7) if all(abs(round(v, d) - v) < 1e-9 for v in values)), 6)
+
+
+def _slider_widget(w, s, label_width):
+    """An ipywidgets slider for ``s``: integers for an integer grid, else as many decimals as the step has."""
+    common = dict(description=s.label, continuous_update=True, style={"description_width": label_width},
+                  layout=w.Layout(width=f"calc({label_width} + 26em)", max_width="100%"))
+    decimals = _decimals(s.min, s.max, s.step, s.value)
+    if decimals == 0:
+        return w.IntSlider(value=int(s.value), min=int(s.min), max=int(s.max), step=int(s.step), **common)
+    return w.FloatSlider(value=s.value, min=s.min, max=s.max, step=s.step, readout_format=f".{decimals}f", **common)
 
 
 def _png(fig):
@@ -205,7 +251,9 @@ class _LiveFigure:
         self.fig, self.canvas, self.blit = fig, FigureCanvasAgg(fig), blit
         self.canvas.draw()
         fig.set_layout_engine("none")           # freeze the layout: no re-layout per frame
-        self.dynamic = [a for group in fig.explorer_artists for a in _flatten(group)] + [fig._suptitle]
+        self.dynamic = [a for group in fig.explorer_artists for a in _flatten(group)]
+        if fig._suptitle is not None:
+            self.dynamic.append(fig._suptitle)
         if blit:
             for a in self.dynamic:
                 a.set_animated(True)
@@ -213,18 +261,34 @@ class _LiveFigure:
             self.background = self.canvas.copy_from_bbox(fig.bbox)
 
     def png(self):
-        from PIL import Image
-
         if self.blit:
             self.canvas.restore_region(self.background)
             for a in self.dynamic:
                 a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
         else:
             self.canvas.draw()
-        image = Image.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="PNG", compress_level=1)
-        return buf.getvalue()
+        return _png_unfiltered(np.asarray(self.canvas.buffer_rgba()))
+
+
+def _png_unfiltered(rgba):
+    """(H, W, 4) uint8 pixels -> PNG bytes (RGB), rows stored without PNG's per-row filters.
+
+    Per slider move this is the slow step; plain zlib (level 1) on the raw rows takes about half
+    the time of Pillow's adaptive filtering and gives files of the same size for a plot of flat
+    colours on white.
+    """
+    import struct
+    import zlib
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)          # a leading 0 per row: filter type "None"
+    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)    # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + chunk(b"IEND", b""))
 
 
 def _flatten(group):
@@ -239,6 +303,27 @@ def _xs(panel, result, n):
     return np.asarray(result[panel.x]) if panel.x else np.arange(n)
 
 
+def series_style(k, n, style):
+    """matplotlib keywords for series ``k`` of the ``n`` series of a line panel, drawn in order.
+
+    Where two series coincide (chapter 2 at f = 0, chapter 4 at i = 0) both must stay visible, so
+    each series is drawn on top of the ones before it and thinner than them: lines from 2.8 pt
+    down to 1.4 pt, markers from 7 pt down to 4 pt (with a white rim), and every "line" series
+    after the first dashed. An earlier series then shows as a coloured border around (and
+    between the dashes of) a later one lying on it.
+    """
+    check_option("series style", style, STYLES)
+    t = k / (n - 1) if n > 1 else 0.5          # 0: the first (bottom) series, 1: the last (top)
+    kw = {"lw": 2.8 - 1.4 * t}
+    if style == "step":
+        kw["drawstyle"] = "steps-mid"
+    elif style == "marker":
+        kw.update(marker="o", ms=7.0 - 3.0 * t, mec="white", mew=0.8)
+    elif k > 0:
+        kw["ls"] = (0, (4, 1.5))
+    return kw
+
+
 def _draw_panel(ax, panel, result):
     check_option("panel kind", panel.kind, KINDS)
     artists = []
@@ -251,8 +336,7 @@ def _draw_panel(ax, panel, result):
             width = 0.8 / n_series
             artists.append(ax.bar(x + (k - (n_series - 1) / 2) * width, y, width, label=s.label, color=s.color))
         else:
-            kw = {"drawstyle": "steps-mid"} if s.style == "step" else {"marker": "o", "ms": 3} if s.style == "marker" else {}
-            artists.append(ax.plot(x, y, label=s.label, color=s.color, **kw)[0])
+            artists.append(ax.plot(x, y, label=s.label, color=s.color, **series_style(k, n_series, s.style))[0])
     xs = _xs(panel, result, np.asarray(result[panel.series[0].key]).size)
     if panel.kind == "bar":
         ax.set_xticks(xs)
