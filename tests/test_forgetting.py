@@ -70,3 +70,16 @@ def test_gradient_vs_lag_has_one_value_per_step():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_training_gradient_table_reads_start_and_end_of_every_seed():
+    from lstm_helpers import protocol, results
+    runs = [protocol.run(k, "recall", 3, 1e-2, s, steps=20, batch=8, hidden=4, eval_every=10, checkpoints=(0, 20))
+            for k in forgetting.KINDS for s in (0, 1)]
+    summary = results.summarise(runs)
+    table = forgetting.training_gradient_table(summary, gap=3)
+    row = table.splitlines()[1].split()
+    r0 = [r for r in runs if r["model"] == "rnn"]
+    start = np.median([r["probes"]["0"]["grad"]["4"] for r in r0])
+    assert row[0] == "RNN" and float(row[2]) == pytest.approx(start, rel=0.05)
+    assert len(table.splitlines()) == 1 + len(forgetting.KINDS)
