@@ -6,7 +6,7 @@ import numpy as np
 from . import gradcheck, lstm, models, tasks, training
 from .losses import cross_entropy
 from .optim import Adam
-from .validation import check_array, check_number, check_positive_int
+from .validation import check_array, check_number, check_positive_int, check_rng
 
 
 def cell_gradient_vs_lag(forget_bias, T=100, hidden=32, batch=16, seed=0):
@@ -90,19 +90,45 @@ def first_word_gradient(window, gap=20, hidden=16, seed=0):
     return float(np.linalg.norm(g["x"][0]))
 
 
-def clipping_experiment(clip, gap=10, steps=200, hidden=32, lr=0.05, seed=0):
+def nudge_last_bit(params, rng):
+    """Every entry moved to the next float up or down, or left alone (one third each, at random).
+
+    A change of one unit in the last place: the size of the differences between two CPUs'
+    arithmetic kernels. Returns a new dict in the same dtypes; ``params`` is not changed.
+    """
+    check_rng("rng", rng)
+    out = {}
+    for k, v in params.items():
+        u = rng.integers(-1, 2, size=np.shape(v))                  # −1, 0 or +1
+        towards = np.where(u > 0, np.inf, -np.inf).astype(v.dtype)
+        out[k] = np.where(u == 0, v, np.nextafter(v, towards))
+    return out
+
+
+def clipping_experiment(clip, gap=10, steps=200, hidden=32, lr=0.05, seed=0, nudge=None):
     """Train an RNN on the recall task with a large learning rate, with or without clipping.
 
-    Returns {"grad_norm": per-step norms before clipping, "loss": per-step losses, "accuracy"}.
+    clip: the gradient-norm limit, or None for no clipping.
+    nudge: None, or a seed: the initial weights then go through ``nudge_last_bit`` with that seed
+    (the run is otherwise identical), to see how much a last-bit difference changes the run.
+    Returns {"grad_norm": (steps,) norms before clipping, "loss": (steps,), "accuracy": on 500
+    test sequences, "spike_ratio": max/median of grad_norm, "spike_step": where the max is}.
     """
+    if clip is not None:
+        clip = check_number("clip", clip, 1e-12)
+    gap, steps, hidden = (check_positive_int(n, v) for n, v in (("gap", gap), ("steps", steps), ("hidden", hidden)))
+    lr = check_number("lr", lr, 1e-12, 10)
     rng = np.random.default_rng(seed)
     V = len(tasks.recall_vocab().tokens)
     p = models.init_model("rnn", V, hidden, 6, rng)
+    if nudge is not None:
+        p = nudge_last_bit(p, np.random.default_rng(check_positive_int("nudge", nudge, minimum=0)))
     x_test, y_test, _ = tasks.recall_task(500, gap, np.random.default_rng(77))
     p, hist = training.train("rnn", p, lambda r: tasks.recall_task(32, gap, r)[:2], steps, rng,
                              optimizer=Adam(lr), clip=clip, progress=False)
-    return {"grad_norm": np.array(hist["grad_norm"]), "loss": np.array(hist["loss"]),
-            "accuracy": models.accuracy("rnn", p, x_test, y_test)}
+    g = np.array(hist["grad_norm"])
+    return {"grad_norm": g, "loss": np.array(hist["loss"]), "spike_ratio": float(g.max() / np.median(g)),
+            "spike_step": int(g.argmax()), "accuracy": models.accuracy("rnn", p, x_test, y_test)}
 
 
 def plot_cell_gradients(results, ax=None):
@@ -112,10 +138,12 @@ def plot_cell_gradients(results, ax=None):
     if ax is None:
         _, ax = new_figure(width=7, height=3.2)
     for color, (fb, r) in zip(PALETTE, results.items()):
-        ax.semilogy(r["k"][1:], r["norm"][1:], color=color, label=f"b_f = {fb}: ‖∂L/∂C_(T−k)‖")
-        ax.semilogy(r["k"][1:], r["forget_product"][1:], color=color, ls="--", label=f"b_f = {fb}: mean Π f")
-    label(ax, "Gradient along the cell state", "k (steps back from the loss)", "size (log scale)")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.semilogy(r["k"][1:], r["norm"][1:], color=color,
+                    label=rf"$b_f = {fb:g}$: $\|\partial L/\partial C_{{T-k}}\|$")
+        ax.semilogy(r["k"][1:], r["forget_product"][1:], color=color, ls="--",
+                    label=rf"$b_f = {fb:g}$: mean $\Pi f$")
+    label(ax, "Gradient along the cell state", r"$k$ (steps back from the loss)", "size (log scale)")
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 
@@ -127,6 +155,6 @@ def plot_grad_norms(runs, ax=None):
         _, ax = new_figure(width=7, height=3.0)
     for name, r in runs.items():
         ax.semilogy(r["grad_norm"], label=name, lw=1)
-    label(ax, "Gradient norm during training", "training step", "‖g‖ before clipping (log)")
-    ax.legend(fontsize=8)
+    label(ax, "Gradient norm during training", "training step", r"$\|g\|$ before clipping (log scale)")
+    ax.legend(fontsize=9)
     return ax

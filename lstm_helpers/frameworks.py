@@ -4,6 +4,8 @@ Gate orders: ours (f, i, C̃, o as separate matrices on [h_{t−1}, x_t]); PyTor
 separate input and recurrent matrices, two biases -- see ``torch_bridge``); Keras (i, f, c, o stacked,
 kernel (D, 4H) and recurrent_kernel (H, 4H) multiplying from the right, one bias (4H,)).
 PyTorch and Keras are optional: ``available()`` says what is installed and how to install the rest.
+The chapter writes the weight copies and a training step out in code; this module holds the tested
+versions, the mappings back (``torch_model_params``, ``keras_model_params``) and the training runs.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import os
 import numpy as np
 
 from . import lstm, models, tasks, torch_bridge
-from .validation import check_positive_int
+from .validation import check_number, check_positive_int
 
 KERAS_ORDER = ("i", "f", "c", "o")
 INSTALL = {"torch": "pip install torch==2.13.0  (CPU build)", "keras": "pip install keras==3.15.1  (runs on PyTorch)"}
@@ -53,6 +55,35 @@ def keras_weights_to_lstm(weights):
             **{f"b_{g}": bias[k * H:(k + 1) * H].copy() for k, g in enumerate(KERAS_ORDER)}}
 
 
+def torch_model_params(net, head):
+    """A trained nn.LSTM (one layer) + nn.Linear read-out -> our model params.
+
+    The two PyTorch biases are summed into one; W_y: (K, H) and b_y: (K,) come from the read-out.
+    """
+    import torch
+
+    if not isinstance(net, torch.nn.LSTM) or net.num_layers != 1 or net.batch_first:
+        raise ValueError(f"net must be a one-layer, sequence-first torch.nn.LSTM; got {net!r}")
+    if not isinstance(head, torch.nn.Linear) or head.in_features != net.hidden_size:
+        raise ValueError(f"head must be a torch.nn.Linear with {net.hidden_size} inputs; got {head!r}")
+    params = torch_bridge.lstm_from_torch_state(net.state_dict())
+    params.update(W_y=head.weight.detach().cpu().numpy().copy(), b_y=head.bias.detach().cpu().numpy().copy())
+    return params
+
+
+def keras_model_params(model):
+    """A Keras model ending in an LSTM layer and a Dense read-out -> our model params."""
+    available()
+    import keras
+
+    layers = getattr(model, "layers", [])
+    if len(layers) < 2 or not isinstance(layers[-2], keras.layers.LSTM) or not isinstance(
+            layers[-1], keras.layers.Dense):
+        raise ValueError(f"model must end with a keras.layers.LSTM and a keras.layers.Dense; got {layers!r}")
+    kernel, bias = (np.asarray(w) for w in layers[-1].get_weights())
+    return {**keras_weights_to_lstm(layers[-2].get_weights()), "W_y": kernel.T.copy(), "b_y": bias.copy()}
+
+
 def make_keras_lstm(params):
     """A keras.layers.LSTM (return_sequences=True, float64 when the params are) holding our weights."""
     available()
@@ -85,30 +116,54 @@ def three_way(seed=0, T=12, B=4, D=5, H=8):
             "keras": float(np.abs(ours - np.swapaxes(keras_out, 0, 1)).max())}
 
 
-def train_torch_recall(gap=10, hidden=32, steps=300, seed=0):
-    """A short PyTorch training loop on the recall task (nn.LSTM + nn.Linear, Adam 1e-2, clipping 1).
+def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, lr=1e-2, clip=1.0,
+                       batch=32):
+    """Train nn.LSTM + nn.Linear on the recall task in PyTorch (float32, Adam, global clipping).
 
-    Returns {"accuracy": test accuracy on 500 sequences, "params": our params copied out of the model}.
+    forget_bias: None keeps PyTorch's initialisation (every bias uniform in [−1/√H, 1/√H], and
+    b_ih + b_hh is what acts); a number sets the forget block (rows H … 2H) of b_ih to it and of
+    b_hh to 0, so b_f = forget_bias as in our engine.
+    Returns {"accuracy": test accuracy on 500 sequences, "ours_accuracy": the same weights run by
+    our engine, "same_predictions": whether both predict the same class for every test sequence,
+    "params": our params (with W_y, b_y) copied out of the trained model}.
     """
+    gap, hidden, steps, batch = (check_positive_int(n, v) for n, v in
+                                 (("gap", gap), ("hidden", hidden), ("steps", steps), ("batch", batch)))
+    seed = check_positive_int("seed", seed, minimum=0)
+    if forget_bias is not None:
+        forget_bias = check_number("forget_bias", forget_bias, -10, 10)
+    lr = check_number("lr", lr, 1e-8, 10)
+    clip = check_number("clip", clip, 1e-8)
     import torch
 
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    V = len(tasks.recall_vocab().tokens)
-    net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, 6)
-    opt = torch.optim.Adam(list(net.parameters()) + list(head.parameters()), lr=1e-2)
-    for _ in range(steps):
-        x, y, _ = tasks.recall_task(32, gap, rng)
-        out, _ = net(torch.tensor(x, dtype=torch.float32))
-        loss = torch.nn.functional.cross_entropy(head(out[-1]), torch.tensor(y))
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(list(net.parameters()) + list(head.parameters()), 1.0)
-        opt.step()
-    x, y, _ = tasks.recall_task(500, gap, np.random.default_rng(10_000 + gap))
-    with torch.no_grad():
-        pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
-    ours = torch_bridge.lstm_from_torch_state(net.state_dict())
-    ours.update(W_y=head.weight.detach().numpy().copy(), b_y=head.bias.detach().numpy().copy())
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)                # tiny matrices: one thread was fastest where we timed it
+    try:
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        V = len(tasks.recall_vocab().tokens)
+        net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, 6)
+        if forget_bias is not None:
+            with torch.no_grad():
+                net.bias_ih_l0[hidden:2 * hidden] = forget_bias     # PyTorch's order: i, f, g, o
+                net.bias_hh_l0[hidden:2 * hidden] = 0.0
+        weights = list(net.parameters()) + list(head.parameters())
+        opt = torch.optim.Adam(weights, lr=lr)
+        for _ in range(steps):
+            x, y, _ = tasks.recall_task(batch, gap, rng)
+            out, _ = net(torch.tensor(x, dtype=torch.float32))          # (T, B, H)
+            loss = torch.nn.functional.cross_entropy(head(out[-1]), torch.tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(weights, clip)
+            opt.step()
+        x, y, _ = tasks.recall_task(500, gap, np.random.default_rng(10_000 + gap))
+        with torch.no_grad():
+            pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
+    finally:
+        torch.set_num_threads(threads)
+    ours = torch_model_params(net, head)
+    ours_pred = models.predict("lstm", ours, x.astype(np.float32)).argmax(axis=-1)
     return {"accuracy": float(np.mean(pred == y)), "params": ours,
-            "ours_accuracy": models.accuracy("lstm", ours, x.astype(np.float32), y)}
+            "ours_accuracy": float(np.mean(ours_pred == y)),
+            "same_predictions": bool(np.array_equal(pred, ours_pred))}
