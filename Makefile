@@ -71,9 +71,11 @@ bench: $(VENV)/.test
 
 ## make full: the book's stored experiments under the fair protocol (lstm_helpers/protocol.py): every
 ## model at its own learning rate, 5 seeds, both cores (about 40 minutes; resumes if interrupted);
-## writes benchmarks/full_run.json, which chapters 1, 8, 12 and 15 print beside their CI-sized live runs
+## writes benchmarks/full_run.json, which chapters 1, 8, 12 and 15 print beside their CI-sized live runs, and
+## benchmarks/text_run.json, chapter 9a's RNN-vs-LSTM comparison on text (5 learning rates x 5 seeds)
 full: $(VENV)/.book
 	$(PY) benchmarks/full_runs.py
+	$(PY) benchmarks/text_runs.py
 
 clean:
 	rm -rf _build

@@ -1,7 +1,18 @@
+import importlib.util
+import json
+import pathlib
+
 import numpy as np
 import pytest
 
 from lstm_helpers import models, textgen
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+V = len(textgen.ALPHABET)
+
+
+def tiny(cell="lstm", hidden=4, seed=0):
+    return textgen.init(cell, hidden, np.random.default_rng(seed))
 
 
 def test_corpus_is_the_devils_dictionary_over_the_alphabet():
@@ -17,7 +28,7 @@ def test_corpus_is_the_devils_dictionary_over_the_alphabet():
 def test_batches_predict_the_next_character():
     ids = textgen.encode("abcdefghij" * 20)
     x, y = textgen.batch(ids, T=5, B=3, rng=np.random.default_rng(0), dtype=np.float32)
-    assert x.shape == (5, 3, len(textgen.ALPHABET)) and y.shape == (5, 3) and x.dtype == np.float32
+    assert x.shape == (5, 3, V) and y.shape == (5, 3) and x.dtype == np.float32
     np.testing.assert_array_equal(x[1:].argmax(-1), y[:-1])                 # y is x shifted by one
 
 
@@ -26,41 +37,217 @@ def test_encode_maps_unknown_characters_to_space():
     assert "".join(textgen.ALPHABET[k] for k in ids) == "A b"
 
 
-def test_split_holds_out_the_end_of_the_text():
-    train, val = textgen.split("ab" * 50, fraction=0.9)
-    assert train.size == 90 and val.size == 10
-    np.testing.assert_array_equal(np.concatenate([train, val]), textgen.encode("ab" * 50))
+def test_split_cuts_train_validation_test_in_order():
+    text = "abcd" * 50                                                     # 200 characters
+    train, val, test = textgen.split_text(text, val=0.1, test=0.05)
+    assert (len(train), len(val), len(test)) == (170, 20, 10) and train + val + test == text
+    ids = textgen.split(text, val=0.1, test=0.05)
+    assert [p.size for p in ids] == [170, 20, 10]
+    np.testing.assert_array_equal(np.concatenate(ids), textgen.encode(text))
 
 
 def test_unigram_loss_by_hand():
-    V = len(textgen.ALPHABET)
     train, val = textgen.encode("aab"), textgen.encode("a")
-    # counts + 1: 'a' -> 3, 'b' -> 2, the other V - 2 characters -> 1; total = 3 + 2 + (V - 2) = V + 3
+    # counts + 1: 'a' -> 3, 'b' -> 2, the other V - 2 characters -> 1; total V + 3
     assert textgen.unigram_loss(train, val) == pytest.approx(-np.log(3 / (V + 3)))
 
 
-def test_validation_loss_of_a_zero_model_is_log_of_the_alphabet_size():
-    V = len(textgen.ALPHABET)
-    params = models.init_model("lstm", V, 8, V, np.random.default_rng(0))
-    params = {k: np.zeros_like(v) for k, v in params.items()}               # uniform predictions
+@pytest.mark.parametrize("cell", textgen.CELLS)
+def test_heldout_loss_of_a_zero_model_is_log_of_the_alphabet_size(cell):
+    params = {k: np.zeros_like(v) for k, v in tiny(cell).items()}          # uniform predictions
     ids = textgen.encode(textgen.corpus(2000))
-    assert textgen.validation_loss(params, ids, T=10, n=4) == pytest.approx(np.log(V))
+    assert textgen.heldout_loss(params, ids, T=10, cell=cell) == pytest.approx(np.log(V))
 
 
-def test_training_lowers_the_held_out_loss_and_greedy_sampling_is_deterministic():
-    params, log = textgen.train_with_samples(textgen.corpus(20_000), rounds=1, steps_per_round=40, hidden=16,
-                                             T=16, B=8, progress=False)
-    assert log[0]["train_loss"] is None and log[1]["val_loss"] < log[0]["val_loss"]
-    assert params["W_f"].dtype == np.float32
-    a = textgen.sample(params, "MEMORY, n.", 20, np.random.default_rng(0), temperature=0.0)
-    b = textgen.sample(params, "MEMORY, n.", 20, np.random.default_rng(1), temperature=0.0)
-    assert a == b and len(a) == 30 and a.startswith("MEMORY, n.")
+def test_heldout_loss_reads_every_window_from_a_fresh_state():
+    params = tiny(hidden=6)
+    ids = textgen.encode(textgen.corpus(500))[:41]                          # 4 windows of 10, + 1
+    T = 10
+    x = np.eye(V, dtype=np.float32)[ids[:40].reshape(4, T).T]
+    logits = models.predict("lstm", params, x, readout_mode="all").astype(np.float64)
+    logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    y = ids[1:41].reshape(4, T).T
+    by_hand = -np.mean(np.take_along_axis(logp, y[..., None], -1))
+    assert textgen.heldout_loss(params, ids, T=T) == pytest.approx(by_hand, rel=1e-5)
+
+
+def test_training_lowers_the_loss_and_samples_do_not_change_the_batches():
+    text = textgen.corpus(20_000)
+    kw = dict(hidden=8, T=16, B=8, progress=False)
+    params, log = textgen.train_with_samples(text, rounds=2, steps_per_round=20, **kw)
+    assert log[0]["train_loss"] is None and log[-1]["val_loss"] < log[0]["val_loss"] - 0.5
+    assert params["W_f"].dtype == np.float32 and [e["step"] for e in log] == [0, 20, 40]
+    quiet, qlog = textgen.train_with_samples(text, rounds=1, steps_per_round=40, prefix=None, **kw)
+    for k in params:                            # two rounds of 20 with samples == one round of 40
+        np.testing.assert_array_equal(params[k], quiet[k])
+    assert "greedy" not in qlog[-1] and qlog[-1]["val_loss"] == log[-1]["val_loss"]
+
+
+@pytest.mark.parametrize("cell", textgen.CELLS)
+def test_greedy_sampling_is_deterministic(cell):
+    params = tiny(cell, hidden=8)
+    a = textgen.sample(params, "MEMORY, n.", 20, np.random.default_rng(0), 0.0, cell)
+    b = textgen.sample(params, "MEMORY, n.", 20, np.random.default_rng(1), 0.0, cell)
+    c = textgen.sample(params, "MEMORY, n.", 20, np.random.default_rng(1), 1.0, cell)
+    assert a == b and len(a) == len(c) == 30 and a.startswith("MEMORY, n.")
+    assert set(c) <= set(textgen.ALPHABET)
+
+
+def test_features_on_a_hand_written_entry():
+    text = 'AB CD, n. A "q (x)" y\n(z\n\nEF, v. "w'
+    f = textgen.features(text)
+    assert set(f) == set(textgen.FEATURES) and all(v.shape == (len(text),) for v in f.values())
+    np.testing.assert_array_equal(f["line position"][:3], [1, 2, 3])
+    assert f["line position"][text.index("\n")] == 0 and f["line position"][text.index("(z")] == 1
+    on = lambda name: "".join(ch for ch, v in zip(text, f[name]) if v)     # noqa: E731
+    assert on("headword") == "AB CDEF"                          # both entries, up to the comma
+    assert on("inside quotes") == '"q (x)' + '"w'               # opening mark in, closing out
+    assert on("inside parentheses") == "(x" + "(z\n"            # the blank line ends the stray (
+    assert on("capital letter") == "ABCDAEF"
+
+
+def test_states_are_the_engine_trace_of_one_continuous_reading():
+    params, ids = tiny(hidden=5), textgen.encode("ABC, n. x\ny")
+    s = textgen.states(params, ids)
+    trace = models.forward("lstm", params, np.eye(V, dtype=np.float32)[ids][:, None])[0]
+    assert set(s) == {"h", "c"} and s["h"].shape == s["c"].shape == (ids.size, 5)
+    np.testing.assert_array_equal(s["c"], trace.c[:, 0])
+    assert set(textgen.states(tiny("rnn", hidden=3), ids, "rnn")) == {"h"}
+
+
+def test_correlations_by_hand():
+    f = np.array([0.0, 1.0, 2.0, 3.0])
+    values = np.stack([2 * f + 1, -f, np.array([1.0, -1.0, 1.0, -1.0]), np.ones(4)], axis=1)
+    r = textgen.correlations(values, f)
+    np.testing.assert_allclose(r[:3], [1.0, -1.0, -0.4472135955], atol=1e-9)
+    assert np.isnan(r[3])                                      # a constant unit has no correlation
+    assert np.all(np.isnan(textgen.correlations(values, np.zeros(4))))
+
+
+def test_best_units_choose_on_validation_and_report_the_test_correlation(monkeypatch):
+    val, test = "AB, n. x\n\nCD, v. yz", "EF, n. w\n\nGH, v. uv"
+    head = {t: textgen.features(t)["headword"] for t in (val, test)}
+    # unit 0 follows the headword on the validation text only, unit 1 on the test text only
+    fake = {val: np.stack([head[val], np.arange(len(val)) % 3], 1),
+            test: np.stack([np.arange(len(test)) % 2, head[test]], 1)}
+    monkeypatch.setattr(textgen, "states", lambda params, ids, cell: {
+        "h": fake[val if np.array_equal(ids, textgen.encode(val)) else test]})
+    units = textgen.best_units({"W_y": np.zeros((V, 2))}, val, test, "rnn")
+    u = units["headword"]
+    assert (u["state"], u["unit"], u["r_val"]) == ("h", 0, pytest.approx(1.0))
+    assert u["r_test"] == pytest.approx(textgen.correlations(fake[test][:, [0]], head[test])[0])
+    assert units["inside quotes"] == {"state": None, "unit": None, "r_val": pytest.approx(np.nan,
+                                      nan_ok=True), "r_test": pytest.approx(np.nan, nan_ok=True)}
+
+
+def fake_run(cell, lr, seed, val, test):
+    return {"cell": cell, "lr": lr, "seed": seed, "val": val, "test": test}
+
+
+def test_the_learning_rate_is_chosen_on_validation_never_on_test():
+    runs = [fake_run("lstm", 1e-2, s, 2.0 + s / 100, 9.0) for s in range(3)]    # best validation
+    runs += [fake_run("lstm", 1e-3, s, 2.5, 1.0) for s in range(3)]             # best test
+    runs += [fake_run("lstm", 3e-2, s, np.nan if s else 1.0, 0.5) for s in range(3)]  # diverged
+    assert textgen.choose_lr(runs) == 1e-2
+    s = textgen.summarise(runs + [fake_run("rnn", 1e-3, 0, 3.0, 3.1)])
+    assert s["lstm"]["lr"] == 1e-2 and s["lstm"]["test"] == [9.0] * 3 and s["lstm"]["median"] == 9.0
+    assert s["lstm"]["seeds"] == [0, 1, 2] and s["lstm"]["by_lr"][1e-3] == 2.5
+    assert list(s) == ["rnn", "lstm"] and s["rnn"]["lr"] == 1e-3
+
+
+def test_a_stored_run_reports_losses_curves_and_units():
+    r = textgen.run("rnn", 1e-2, 0, steps=4, hidden=4, T=8, B=2, steps_per_round=2)
+    assert [p[0] for p in r["curve"]] == [0, 2, 4] and r["val"] == r["curve"][-1][1]
+    assert 2.0 < r["test"] < 5.0 and set(r["units"]) == set(textgen.FEATURES)
+    assert all(u["state"] == "h" and -1 <= u["r_test"] <= 1 for u in r["units_untrained"].values())
+
+
+def fake_stored():
+    units = {f: {"state": "c", "unit": 3, "r_val": -0.8, "r_test": -0.6} for f in textgen.FEATURES}
+    units["inside quotes"] = {"state": "h", "unit": 1, "r_val": 0.3, "r_test": -0.2}   # flipped
+    untrained = {f: {"state": None, "unit": None, "r_val": np.nan, "r_test": np.nan}
+                 for f in textgen.FEATURES}
+    grid = [("rnn", 1e-2, 0, 2.1, 2.15), ("rnn", 1e-2, 1, 2.2, 2.12), ("rnn", 1e-3, 0, 2.4, 2.4),
+            ("rnn", 1e-3, 1, 2.4, 2.4), ("lstm", 1e-2, 0, 2.0, 1.97), ("lstm", 1e-2, 1, 2.0, 2.13),
+            ("lstm", 1e-3, 0, 2.6, 2.6), ("lstm", 1e-3, 1, 2.6, 2.6)]    # cell, lr, seed, val, test
+    runs = [dict(fake_run(*g), units=units, units_untrained=untrained) for g in grid]
+    machine = {"processor": "some CPU", "cpus": 2, "numpy": "2.0"}
+    settings = {"steps": 500, "batch": 32, "T": 48, "hidden": 128, "dtype": "float32",
+                "seeds": [0, 1], "lrs": [1e-2, 1e-3]}
+    return {"machine": machine, "settings": settings, "runs": runs}
+
+
+def test_report_prints_each_rate_the_choice_and_every_seed():
+    lines = textgen.report(fake_stored()).splitlines()
+    assert lines[0] == "machine: some CPU, 2 CPUs, numpy 2.0"
+    assert lines[4].split() == ["RNN", "2.150", "2.400", "1e-2"]          # median val per rate
+    assert lines[7].split() == ["RNN", "2.150", "2.120", "median", "2.135"]
+    assert lines[8].split() == ["LSTM", "1.970", "2.130", "median", "2.050"]
+    assert lines[9] == "LSTM seeds below every RNN seed: 1/2; median RNN - median LSTM: 0.085"
+
+
+def test_units_report_aligns_the_sign_with_validation_and_marks_missing_units():
+    rows = {line[:19].strip(): line[19:].split() for line in
+            textgen.units_report(fake_stored()).splitlines()[1:]}
+    assert rows["headword"] == ["0.60", "0.60", "0.60", "nan", "0.60"]   # -0.6 on both texts
+    assert rows["inside quotes"][:3] == ["-0.20", "-0.20", "-0.20"]      # direction flipped
+
+
+def test_load_reads_a_stored_run_and_rejects_anything_else(tmp_path):
+    (tmp_path / "t.json").write_text(json.dumps(fake_stored()))
+    assert len(textgen.load(tmp_path / "t.json")["runs"]) == 8
+    (tmp_path / "bad.json").write_text("[]")
+    for path in (tmp_path / "bad.json", tmp_path / "missing.json"):
+        with pytest.raises(ValueError, match="path must be the run stored by benchmarks/text_runs"):
+            textgen.load(path)
+
+
+def test_colour_html_paints_each_character_and_escapes_it():
+    out = textgen.colour_html("a<\nb", [1.0, 0.0, 0.0, -1.0], caption="unit 3 & co")
+    assert out.count("<span") == 4 and "&lt;" in out and "↵\n" in out and "unit 3 &amp; co" in out
+    assert "background:#fff;color:#000" in out                 # readable in the dark theme too
+    assert "rgb(226,142,76)" in out and "rgb(76,156,201)" in out  # 70 % of #D55E00, #0072B2
+    assert textgen.colour_html("xy", [5.0, 5.0], "").count("rgb(255,255,255)") == 2
+
+
+def test_plot_losses_draws_each_model_and_both_baselines():
+    log = [{"step": 0, "val_loss": 4.3}, {"step": 100, "val_loss": 2.5}]
+    ax = textgen.plot_losses({"RNN": log, "LSTM": log}, unigram=3.2)
+    assert len(ax.lines) == 4 and ax.get_ylabel() == "loss (nats per character)"
+    assert [t.get_text().strip() for t in ax.texts] == ["uniform guess (ln 76)",
+                                                        "character frequencies only"]
+
+
+def test_text_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_path):
+    spec = importlib.util.spec_from_file_location("text_runs", ROOT / "benchmarks" / "text_runs.py")
+    text_runs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(text_runs)
+    text_runs.main(["--quick", "--workers", "2", "--out", str(tmp_path / "t.json")])
+    stored = json.loads((tmp_path / "t.json").read_text())
+    q = text_runs.QUICK
+    assert len(stored["runs"]) == len(q["cells"]) * len(q["lrs"]) * len(q["seeds"])
+    assert set(stored["chosen_lr"]) == {"rnn", "lstm"} and stored["machine"]["cpus"] >= 1
+    assert stored["chosen_lr"]["lstm"] == textgen.choose_lr(
+        [r for r in stored["runs"] if r["cell"] == "lstm"])
+    again = text_runs.main(["--quick", "--workers", "1", "--out", str(tmp_path / "t.json")])
+    assert again["runs_kept"] == len(stored["runs"]) and again["runs"] == stored["runs"]
 
 
 @pytest.mark.parametrize("call, match", [
     (lambda: textgen.corpus(10), "max_chars must be an integer >= 100"),
-    (lambda: textgen.sample({}, "a", 0, np.random.default_rng(0)), "n must be an integer >= 1"),
-    (lambda: textgen.split("abc" * 100, fraction=1.5), "fraction"),
+    (lambda: textgen.sample(tiny(), "a", 0, np.random.default_rng(0)), "n must be an integer"),
+    (lambda: textgen.sample(tiny(), "", 3, np.random.default_rng(0)), "prefix must be"),
+    (lambda: textgen.encode(None), "text must be a string"),
+    (lambda: textgen.batch(textgen.encode("abc"), 5, 2, np.random.default_rng(0)), "ids must be"),
+    (lambda: textgen.split_text("abc" * 100, val=0.5), "val must be"),
+    (lambda: textgen.heldout_loss(tiny(), textgen.encode("abc"), T=48), "ids must hold more"),
+    (lambda: textgen.features(""), "text must be a non-empty string"),
+    (lambda: textgen.correlations(np.zeros((3, 2)), np.zeros(4)), "values must be"),
+    (lambda: textgen.init("gru", 4, np.random.default_rng(0)), "cell must be one of"),
+    (lambda: textgen.run("lstm", 1e-2, 0, steps=5, steps_per_round=2), "multiple of"),
+    (lambda: textgen.choose_lr([fake_run("rnn", 1e-2, 0, 1, 1), fake_run("lstm", 1e-2, 0, 1, 1)]),
+     "exactly one model"),
+    (lambda: textgen.colour_html("ab", [1.0], ""), "values must be 2 finite numbers"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
