@@ -48,3 +48,53 @@ def sheet_text(D=3, H=4, B=2, T=5):
         got = shapes[key]
         rows.append(f"{formula:<40} {role:<26} {shape:<10} -> {got} {'ok' if got == want else 'MISMATCH'}")
     return "\n".join(rows)
+
+
+def _solved(summary, model, task, size):
+    s = summary[(model, task, size)]
+    return f"{round(s['solved'] * len(s['test']))}/{len(s['test'])}"
+
+
+def measured_rows(summary, text_run, reference_run):
+    """What the book measured, read from its stored runs (never retyped): a list of
+    (question, answer, chapter) strings.
+
+    summary: results.summarise of the protocol run (make full); text_run: benchmarks/text_run.json
+    (chapter 9a); reference_run: benchmarks/reference_run.json (chapter 16).
+    """
+    from .protocol import label
+
+    for name, value, key in (("text_run", text_run, "chosen_lr"), ("reference_run", reference_run, "lstm_vs_torch")):
+        if not isinstance(value, dict) or key not in value:
+            raise ValueError(f"{name} must be the stored JSON of its benchmark (with '{key}'); got {type(value).__name__}")
+    rows = []
+    for gap in (50, 100):
+        answer = ", ".join(f"{label(m)} {_solved(summary, m, 'recall', gap)}"
+                           for m in ("rnn", "gru", "lstm_f1_i0", "lstm_f3_i-3"))
+        rows.append((f"Recall across {gap} filler words: seeds solved", answer, "1, 8"))
+    answer = ", ".join(f"b_f = {bf}, b_i = {bi}: {_solved(summary, f'lstm_f{bf}_i{bi}', 'recall', 100)}"
+                       for bf in (0, 1, 3) for bi in (0, -3))
+    rows.append(("Which gate biases let the LSTM recall at gap 100", answer, "15"))
+    answer = ", ".join(f"{label(m)} {_solved(summary, m, 'adding', 100)}" for m in ("rnn", "gru", "lstm_f1_i0"))
+    rows.append(("Adding problem, T = 100: seeds solved", answer, "8"))
+    g = {m: np.median([r["probes"]["0"]["grad"]["50"] for r in summary[(m, "recall", 50)]["runs"]])
+         for m in ("rnn", "lstm_f1_i0", "lstm_f3_i-3")}
+    rows.append(("Gradient reaching a word 50 steps back, untrained",
+                 ", ".join(f"{label(m)} {v:.0e}" for m, v in g.items()), "1, 8"))
+    loss = {}
+    for cell, lr in text_run["chosen_lr"].items():
+        loss[cell] = np.median([r["test"] for r in text_run["runs"] if r["cell"] == cell and r["lr"] == lr])
+    rows.append(("Text: held-out loss per character (nats), median",
+                 ", ".join(f"{c.upper()} {v:.3f}" for c, v in sorted(loss.items(), reverse=True)), "9a"))
+    r64 = next(r for r in reference_run["lstm_vs_torch"] if r["dtype"] == "float64")
+    rows.append((f"Engine vs PyTorch, float64, B={r64['B']} T={r64['T']} H={r64['H']}",
+                 f"time ratio ours/PyTorch {r64['ratio']:.2f}", "16"))
+    return rows
+
+
+def measured_table(summary, text_run, reference_run):
+    """measured_rows as text: the question, then the answer indented below it, then the chapter."""
+    lines = []
+    for question, answer, chapter in measured_rows(summary, text_run, reference_run):
+        lines.append(f"{question} (chapter {chapter}):\n    {answer}")
+    return "\n".join(lines)
