@@ -1,12 +1,17 @@
-"""Chapter 14, "Backpropagation through time": the gradient along the cell state, truncation, clipping."""
+"""Chapter 14, "Backpropagation through time": the gradient along the cell state, the
+backward flow on one recall sentence, truncation, clipping."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import gradcheck, lstm, models, tasks, training
+from .explorer import Explorer, Panel, Readout, Series, Slider
 from .losses import cross_entropy
 from .optim import Adam
+from .plotting import GATE_COLORS
 from .validation import check_array, check_number, check_positive_int, check_rng
+
+RECALL_GAP = 12      # filler words between the country and the query in the explorer
 
 
 def cell_gradient_vs_lag(forget_bias, T=100, hidden=32, batch=16, seed=0):
@@ -48,6 +53,121 @@ def gradcheck_small(seed=0):
     x, R = rng.standard_normal((6, 2, 3)), rng.standard_normal((6, 2, 4))
     g = lstm.backward(p, lstm.forward(p, x), R)
     return gradcheck.gradcheck(lambda: float((lstm.forward(p, x).h * R).sum()), {**p, "x": x}, g)
+
+
+# -- the backward flow on one recall sentence: the explorer and the stacked chains ---
+
+
+def recall_sentence(gap=RECALL_GAP):
+    """The sentence's words: the country, ``gap`` filler words, the query.
+
+    ["Pakistan", the task's distractors in order (repeated after 10), "<speak>"].
+    """
+    gap = check_positive_int("gap", gap, minimum=0)
+    vocab = tasks.recall_vocab()
+    fillers = [vocab.distractors[k % len(vocab.distractors)] for k in range(gap)]
+    return [vocab.countries[0], *fillers, vocab.query]
+
+
+def state_gradients(params, trace, dh):
+    """The total gradients flowing backward into every cell state and hidden state.
+
+    trace: from ``lstm.forward``;  dh: (T, B, H) the loss's own dL/dh_t (as for
+    ``lstm.backward``). Index t = 0 is the initial state (C_0, h_0), t = 1 … T the state
+    after step t. The same recursion as ``lstm.backward``, keeping what it passes back:
+        dC_t = dC_{t+1} * f_{t+1}               "belt": along the cell state
+             + dh_t * o_t * (1 − tanh²(C_t))    "via_h": through h_t = o_t * tanh(C_t)
+    Returns {"dC", "dh", "belt", "via_h"}, each (T+1, B, H); belt + via_h = dC.
+    """
+    D, H = lstm.sizes(params)
+    if not isinstance(trace, lstm.Trace):
+        raise ValueError("trace must be the Trace returned by lstm.forward; "
+                         f"got {type(trace).__name__}")
+    T, B, _ = trace.h.shape
+    dh = check_array("dh", dh, (T, B, H))
+    W = {g: params[f"W_{g}"][:, :H] for g in "fico"}     # the columns that read h_{t-1}
+    c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])
+    out = {k: np.zeros((T + 1, B, H)) for k in ("dC", "dh", "belt", "via_h")}
+    dh_next, dc_next = np.zeros((B, H)), np.zeros((B, H))  # passed back from step t + 1
+    for t in range(T, 0, -1):
+        k = t - 1                                          # the trace's index of step t
+        f, i, g, o = trace.f[k], trace.i[k], trace.c_tilde[k], trace.o[k]
+        tanh_c = np.tanh(trace.c[k])
+        out["dh"][t] = dh_t = dh[k] + dh_next
+        out["belt"][t] = dc_next
+        out["via_h"][t] = dh_t * o * (1 - tanh_c ** 2)
+        out["dC"][t] = dC = dc_next + out["via_h"][t]
+        da = {"o": dh_t * tanh_c * o * (1 - o), "f": dC * c_prev[k] * f * (1 - f),
+              "i": dC * g * i * (1 - i), "c": dC * i * (1 - g ** 2)}   # pre-activations
+        dh_next = sum(da[q] @ W[q] for q in "fico")
+        dc_next = dC * f                                 # dC_{t-1} = dC_t * f_t + via h
+    out["dh"][0], out["dC"][0], out["belt"][0] = dh_next, dc_next, dc_next
+    return out
+
+
+def recall_gradients(forget_bias, gap=RECALL_GAP, hidden=16, seed=0):
+    """‖∂L/∂C_t‖ and ‖∂L/∂h_t‖ at every step of one untrained LSTM reading one sentence.
+
+    The sentence is ``recall_sentence(gap)``; L is the cross-entropy of the read-out at
+    "<speak>" against "Urdu". Fixed by ``seed``: every weight matrix (W_f, W_i, W_c, W_o
+    and the read-out W_y, the engine's init, drawn in the same order whatever the bias);
+    b_i, b_c, b_o and b_y are 0. Only b_f changes: every unit's is ``forget_bias``.
+    Returns {"words": T strings, "dC", "dh", "belt", "via_h": (T+1,) norms over the H
+    units (``state_gradients``; index 0 the initial state, t the state after word t),
+    "mean_f": the mean forget gate over steps and units, "loss": L}.
+    """
+    forget_bias = check_number("forget_bias", forget_bias, -10, 10)
+    hidden = check_positive_int("hidden", hidden)
+    words = recall_sentence(gap)
+    vocab = tasks.recall_vocab()
+    rng = np.random.default_rng(seed)
+    p = models.init_model("lstm", len(vocab.tokens), hidden, len(vocab.classes), rng,
+                          forget_bias=forget_bias)
+    trace, logits = models.forward("lstm", p, vocab.encode(words))
+    loss, dlogits = cross_entropy(logits, np.array([vocab.classes.index("Urdu")]))
+    dh = np.zeros_like(trace.h)
+    dh[-1] = dlogits @ p["W_y"]                                # the loss reads h_T only
+    g = state_gradients(models.cell_params(p), trace, dh)
+    norms = {k: np.linalg.norm(v[:, 0], axis=-1) for k, v in g.items()}
+    return {"words": words, **norms, "mean_f": float(trace.f.mean()),
+            "loss": float(loss)}
+
+
+def explore(b_f=1.0):
+    """The explorer's pure compute: log10 ‖∂L/∂C_t‖ and ‖∂L/∂h_t‖ after each word."""
+    r = recall_gradients(check_number("b_f", b_f, -10, 10))
+    return {"words": r["words"], "log_dC": np.log10(r["dC"][1:]),
+            "log_dh": np.log10(r["dh"][1:]), "country_C": r["dC"][1],
+            "country_h": r["dh"][1], "mean_f": r["mean_f"]}
+
+
+def explorer():
+    """A forget-bias slider; one panel: the gradient reaching each word's C_t and h_t.
+
+    Sizes are drawn as log10 on a linear axis: the website ships every array in 16-bit
+    steps of its range, which keeps a log10 exact but would flatten a gradient of 1e-9
+    next to one of 0.5 to zero.
+    """
+    return Explorer(
+        title=f"The backward flow: a loss at '<speak>', {RECALL_GAP + 2} words",
+        compute=explore,
+        sliders=(Slider("b_f", "forget bias b_f", -2.0, 5.0, 0.5, 1.0),),
+        panels=(Panel((Series("log_dC", "cell state ‖∂L/∂C_t‖", GATE_COLORS["c"],
+                              "marker"),
+                       Series("log_dh", "hidden state ‖∂L/∂h_t‖", GATE_COLORS["h"],
+                              "marker")),
+                      title="How much gradient reaches the state after each word",
+                      xlabel="the word just read", ylabel="log₁₀ of the size",
+                      xticklabels="words", ylim=(-9.5, 0.5)),),
+        readouts=(Readout("country_C", "after 'Pakistan': ‖∂L/∂C_1‖", "{:.1e}"),
+                  Readout("country_h", "‖∂L/∂h_1‖", "{:.1e}"),
+                  Readout("mean_f", "mean forget gate", "{:.2f}")),
+        alt="Log-scale sizes of the gradient reaching the cell state and the hidden "
+            "state after each word of the sentence, from 'Pakistan' on the left to "
+            "'<speak>' on the right, where the loss is; the slider sets the "
+            "forget-gate bias.",
+        height_per_panel=3.2,
+    )
 
 
 def truncated_grads(params, x, dh, window):
@@ -158,3 +278,23 @@ def plot_grad_norms(runs, ax=None):
     label(ax, "Gradient norm during training", "training step", r"$\|g\|$ before clipping (log scale)")
     ax.legend(fontsize=9)
     return ax
+
+
+def plot_backward_flow(results, low=1e-2, high=1.0):
+    """``unrolled.plot_flows`` for {b_f: recall_gradients(b_f, gap)} (1 to 3 biases, one
+    sentence of at most 6 words): one chain per bias, the arrow C_t as wide as log10
+    ‖∂L/∂C_t‖, h_t as log10 ‖∂L/∂h_t‖, the read-out as ‖∂L/∂h_T‖. Returns the figure."""
+    from . import unrolled
+
+    if not isinstance(results, dict) or not results:
+        raise ValueError("results must be a non-empty dict "
+                         f"{{b_f: recall_gradients(b_f, gap)}}; got {results!r:.60}")
+    words = [r["words"] for r in results.values()]
+    if any(w != words[0] for w in words):
+        raise ValueError("results must all be computed on the same sentence "
+                         "(the same gap)")
+    flows = {rf"$b_f = {fb:g}$: forget gates $f \approx {r['mean_f']:.2f}$ on average":
+             {"C": r["dC"][:-1], "h": r["dh"]} for fb, r in results.items()}
+    key = (r"line width: $\|\partial L/\partial C_t\|$ or $\|\partial L/\partial h_t\|$"
+           " on a log scale")
+    return unrolled.plot_flows(flows, words[0], "loss", low, high, key)

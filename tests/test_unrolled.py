@@ -142,3 +142,92 @@ def test_bad_input(kwargs, match):
 def test_layout_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         unrolled.layout(*args)
+
+
+# -- per-arrow widths (chapter 14's backward flow) ------------------------------------
+def arrows(ax, colour):
+    """The FancyArrowPatches of one colour, left to right then bottom to top."""
+    rgba = matplotlib.colors.to_rgba(colour)
+    found = [p for p in ax.patches if isinstance(p, matplotlib.patches.FancyArrowPatch)
+             and p.get_edgecolor() == rgba]
+    return sorted(found, key=lambda p: (p._posA_posB[0][0], p._posA_posB[0][1]))
+
+
+def test_default_widths_are_the_chapter_3_figure():
+    ax = unrolled.plot_unrolled("lstm", ["a", "b", "c"])
+    assert [p.get_linewidth() for p in arrows(ax, GATE_COLORS["c"])] == [5.0] * 3
+    assert [p.get_linewidth() for p in arrows(ax, GATE_COLORS["h"])] == [2.2] * 4
+    assert [p.get_mutation_scale() for p in arrows(ax, GATE_COLORS["c"])] == [24.0] * 3
+    assert [p.get_mutation_scale() for p in arrows(ax, GATE_COLORS["h"])] == [16.0] * 4
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_flow_widths_set_every_arrow_and_the_belt_inside_each_box():
+    widths = {"C": [1.0, 2.0, 3.0], "h": [0.5, 1.0, 1.5, 8.0]}   # the last: read-out
+    ax = unrolled.plot_unrolled("lstm", ["a", "b", "c"], flow_widths=widths)
+    assert [p.get_linewidth() for p in arrows(ax, GATE_COLORS["c"])] == widths["C"]
+    assert [p.get_linewidth() for p in arrows(ax, GATE_COLORS["h"])] == widths["h"]
+    belt = sorted(ax.lines, key=lambda line: line.get_xdata()[0])
+    assert [line.get_linewidth() for line in belt] == widths["C"]   # as the arrow in
+    heads = [p.get_mutation_scale() for p in arrows(ax, GATE_COLORS["c"])]
+    assert heads == sorted(heads) and heads[0] < heads[-1]     # heads grow with width
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_only_the_given_flow_keeps_new_widths():
+    ax = unrolled.plot_unrolled("rnn", ["a", "b"], None, flow_widths={"h": [1, 4]})
+    assert [p.get_linewidth() for p in arrows(ax, GATE_COLORS["h"])] == [1.0, 4.0]
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_log_widths_grow_by_the_same_amount_per_factor_of_ten():
+    w = unrolled.log_widths([1e-4, 1e-3, 0.01, 0.1, 1], 1e-4, 1, thinnest=1, widest=5)
+    np.testing.assert_allclose(w, [1, 2, 3, 4, 5])
+    clipped = unrolled.log_widths([1e-9, 3.0], 1e-4, 1.0, thinnest=1, widest=5)
+    np.testing.assert_allclose(clipped, [1, 5])             # the ends, not beyond
+
+
+def test_stacked_flows_one_chain_each_legible_with_a_key():
+    sizes = {"C": [1e-3, 1e-2, 1e-1], "h": [1e-2, 1e-1, 1.0, 0.5]}
+    fig = unrolled.plot_flows({"first": sizes, "second": sizes}, ["a", "b", "c"])
+    assert [ax.get_title() for ax in fig.axes] == ["first", "second"]
+    assert fig.get_size_inches()[0] == pytest.approx(7.2)
+    texts_ = [t for ax in fig.axes for t in ax.texts] + fig.legends[0].get_texts()
+    assert min(t.get_fontsize() for t in texts_) >= 12
+    c = [p.get_linewidth() for p in arrows(fig.axes[0], GATE_COLORS["c"])]
+    np.testing.assert_allclose(c, unrolled.log_widths(sizes["C"], 1e-2, 1.0))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        r"$\geq$$1$", "$10^{-1}$", r"$\leq$$10^{-2}$"]
+    matplotlib.pyplot.close(fig)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"cell": "rnn", "flow_widths": {"C": [1] * 5}}, r"flow_widths must be None or a"),
+    ({"cell": "lstm", "flow_widths": [1, 2]}, r"flow_widths must be None or a dict"),
+    ({"cell": "lstm", "flow_widths": {"C": [1] * 4}}, r"flow_widths\['C'\] must have"),
+    ({"cell": "lstm", "flow_widths": {"h": [1] * 5}}, r"flow_widths\['h'\] must have"),
+    ({"cell": "lstm", "answer": None, "flow_widths": {"h": [1] * 6}},
+     r"flow_widths\['h'\] must have shape \(5,\)"),
+    ({"cell": "lstm", "flow_widths": {"C": [1, 2, 0, 1, 1]}}, r"widths in \(0, 9.0\]"),
+    ({"cell": "lstm", "flow_widths": {"C": [1, 2, 30, 1, 1]}}, r"widths in \(0, 9.0\]"),
+])
+def test_bad_flow_widths(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        unrolled.plot_unrolled(**kwargs)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: unrolled.log_widths([1.0, 0.0], 1e-2, 1.0), "values must be positive"),
+    (lambda: unrolled.log_widths([[1.0]], 1e-2, 1.0), "values must have shape"),
+    (lambda: unrolled.log_widths([1.0], 0.0, 1.0), "low must be"),
+    (lambda: unrolled.log_widths([1.0], 1.0, 0.1), "high must be"),
+    (lambda: unrolled.log_widths([1.0], 1.0, 1.0), "high must be larger than low"),
+    (lambda: unrolled.log_widths([1.0], 0.1, 1.0, widest=20), "widest must be"),
+    (lambda: unrolled.plot_flows({}, ["a"]), "flows must be a dict"),
+    (lambda: unrolled.plot_flows({"t": {"C": [1.0]}}, ["a"]), r"flows\['t'\] must be"),
+    (lambda: unrolled.plot_flows({"t": {"C": [1.0], "h": [1.0]}}, ["a"]),
+     r"flow_widths\['h'\] must have shape"),
+])
+def test_bad_input_for_the_width_helpers(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
