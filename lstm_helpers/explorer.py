@@ -4,9 +4,8 @@ An explorer is declared, not programmed: a pure ``compute(**slider_values) -> di
 description of the sliders, the plot panels (which result keys to draw) and the numbers to
 show. From that one declaration come
 - ``figure(...)``: a matplotlib figure (tests, the static book, a kernel without widgets);
-- ``widget()``: ipywidgets sliders that recompute and redraw on every move (a live kernel): the
-  figure is rendered at twice the size it is shown (sharp on high-DPI screens, never stretched),
-  sliders have aligned tracks of one length, and sliders, figure and readouts fit a 1280×800 screen;
+- ``widget()``: ipywidgets sliders that recompute and redraw on every move (a live kernel; the
+  widget, its fast redraw and ``render_png`` are in ``explorer_widget``);
 - ``spec()``: a JSON-able description, so the website can draw the same panels in the browser;
 - displaying the explorer in a notebook shows the live widget where a widget front end runs,
   and everywhere else (``text/html``, which the book build picks) the same sliders drawn in the
@@ -31,8 +30,6 @@ STYLES = ("line", "step", "marker")
 KINDS = ("line", "bar")
 WIDTH = 7.0               # inches: the page width (as plotting.new_figure)
 CSS_PX_PER_INCH = 100     # figures are laid out at 100 px per inch (plotting.RC): 7 in = 700 CSS px
-LIVE_SCALE = 2            # the live figure's PNG has 2 pixels per CSS pixel: sharp on high-DPI screens
-LIVE_MAX_HEIGHT = 4.8     # inches; with a title, 3 sliders and the readouts it fits a 1280×800 screen in JupyterLab
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ class Explorer:
     readouts: tuple = ()
     alt: str = ""
     height_per_panel: float = 2.4
-    _live: dict = field(default_factory=dict, repr=False)
+    _live: dict = field(default_factory=dict, repr=False)   # the live figure (explorer_widget)
 
     # -- pure part -------------------------------------------------------------------------
     def values(self, **overrides):
@@ -139,13 +136,8 @@ class Explorer:
             lines.append(_draw_panel(ax, panel, result))
         if titled:
             fig.suptitle(self.title + (f"\n{self.readout_text(result)}" if self.readouts else ""), fontsize=10)
-        fig.explorer_artists = lines  # what render_png updates in place
+        fig.explorer_artists = lines  # what the live widget updates in place (explorer_widget)
         return fig
-
-    def live_size(self):
-        """(width, height) of the live figure in CSS pixels: the declared size, at most LIVE_MAX_HEIGHT tall."""
-        height = min(self.height_per_panel * len(self.panels), LIVE_MAX_HEIGHT)
-        return round(WIDTH * CSS_PX_PER_INCH), round(height * CSS_PX_PER_INCH)
 
     def static_html(self, result=None):
         """The default figure as an <img> with alt text, plus the readouts: no kernel needed."""
@@ -160,54 +152,18 @@ class Explorer:
                 f"<figcaption>{html.escape(self.title)} (default slider settings; run the notebook to drag the sliders)"
                 "</figcaption></figure>")
 
-    # -- live widget -----------------------------------------------------------------------
+    # -- live widget (explorer_widget) -----------------------------------------------------
     def widget(self):
-        """ipywidgets: the title, one slider per ``Slider``, the figure (PNG) and the readouts, redrawn on every move.
+        """ipywidgets sliders, figure and readouts, redrawn on every move: ``explorer_widget.widget``."""
+        from . import explorer_widget
 
-        The title is shown once (above the sliders) and the readouts as text under the figure, as on the
-        website. Slider labels share one width, so every track starts at the same place and has the same
-        length; a slider whose values are all integers shows integers. The PNG has LIVE_SCALE pixels per
-        CSS pixel and is shown at its CSS size (``live_size``), never wider: a narrow notebook shrinks it.
-        """
-        import ipywidgets as w
-
-        label_width = f"{0.6 * max(len(s.label) for s in self.sliders) + 1:.1f}em"   # the longest label fits
-        controls = [_slider_widget(w, s, label_width) for s in self.sliders]
-        width, _ = self.live_size()
-        image = w.Image(format="png", layout=w.Layout(width=f"{width}px", max_width="100%", height="auto"))
-        readout = w.HTML()
-
-        def redraw(_=None):
-            result = self.result(**{s.name: float(c.value) for s, c in zip(self.sliders, controls)})
-            image.value = self._render(result)
-            if self.readouts:
-                readout.value = f'<span style="font-family:monospace">{html.escape(self.readout_text(result))}</span>'
-
-        for c in controls:
-            c.observe(redraw, names="value")
-        redraw()
-        return w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *controls, image, readout],
-                      layout=w.Layout(align_items="flex-start"))   # children keep their own width: no stretching
+        return explorer_widget.widget(self)
 
     def render_png(self, **overrides):
-        """Recompute and redraw the (reused) live figure; returns PNG bytes. Used per slider move.
+        """PNG bytes of the live figure at these slider values: ``explorer_widget.render_png``."""
+        from . import explorer_widget
 
-        When every panel has a fixed ``ylim``, only the data artists are redrawn over a cached
-        background (blitting); otherwise the whole figure is redrawn.
-        """
-        return self._render(self.result(**overrides))
-
-    def _render(self, result):
-        live = self._live.get("blit")
-        if live is None:
-            _, height = self.live_size()
-            fig = self._figure(result, titled=False, height=height / CSS_PX_PER_INCH,
-                               dpi=CSS_PX_PER_INCH * LIVE_SCALE)
-            live = self._live["blit"] = _LiveFigure(fig, all(p.ylim for p in self.panels))
-        else:
-            for ax, panel, artists in zip(live.fig.axes, self.panels, live.fig.explorer_artists):
-                _update_panel(ax, panel, artists, result)
-        return live.png()
+        return explorer_widget.render_png(self, **overrides)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Live widget where a widget front end runs; the static figure (text/html) elsewhere."""
@@ -219,84 +175,11 @@ class Explorer:
         return bundle
 
 
-def _decimals(*values):
-    """The fewest decimals that write every value exactly (0 for integers), at most 6."""
-    return next((d for d in range(7) if all(abs(round(v, d) - v) < 1e-9 for v in values)), 6)
-
-
-def _slider_widget(w, s, label_width):
-    """An ipywidgets slider for ``s``: integers for an integer grid, else as many decimals as the step has."""
-    common = dict(description=s.label, continuous_update=True, style={"description_width": label_width},
-                  layout=w.Layout(width=f"calc({label_width} + 26em)", max_width="100%"))
-    decimals = _decimals(s.min, s.max, s.step, s.value)
-    if decimals == 0:
-        return w.IntSlider(value=int(s.value), min=int(s.min), max=int(s.max), step=int(s.step), **common)
-    return w.FloatSlider(value=s.value, min=s.min, max=s.max, step=s.step, readout_format=f".{decimals}f", **common)
-
-
 def _png(fig):
+    """The static figure as PNG bytes (the live frames are written by ``explorer_widget``)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
-
-
-class _LiveFigure:
-    """A figure kept on its own Agg canvas for fast repeated rendering (the live widget)."""
-
-    def __init__(self, fig, blit):
-        import matplotlib.pyplot as plt
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        plt.close(fig)                          # keep it out of the notebook's inline backend
-        self.fig, self.canvas, self.blit = fig, FigureCanvasAgg(fig), blit
-        self.canvas.draw()
-        fig.set_layout_engine("none")           # freeze the layout: no re-layout per frame
-        self.dynamic = [a for group in fig.explorer_artists for a in _flatten(group)]
-        if fig._suptitle is not None:
-            self.dynamic.append(fig._suptitle)
-        if blit:
-            for a in self.dynamic:
-                a.set_animated(True)
-            self.canvas.draw()
-            self.background = self.canvas.copy_from_bbox(fig.bbox)
-
-    def png(self):
-        if self.blit:
-            self.canvas.restore_region(self.background)
-            for a in self.dynamic:
-                a.axes.draw_artist(a) if a.axes is not None else self.fig.draw_artist(a)
-        else:
-            self.canvas.draw()
-        return _png_unfiltered(np.asarray(self.canvas.buffer_rgba()))
-
-
-def _png_unfiltered(rgba):
-    """(H, W, 4) uint8 pixels -> PNG bytes (RGB), rows stored without PNG's per-row filters.
-
-    Per slider move this is the slow step; plain zlib (level 1) on the raw rows takes about half
-    the time of Pillow's adaptive filtering and gives files of the same size for a plot of flat
-    colours on white.
-    """
-    import struct
-    import zlib
-
-    def chunk(tag, data):
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    h, w, _ = rgba.shape
-    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)          # a leading 0 per row: filter type "None"
-    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)    # 8-bit RGB, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
-            + chunk(b"IEND", b""))
-
-
-def _flatten(group):
-    """Line2D artists as they are; a bar container as its rectangles."""
-    out = []
-    for art in group:
-        out.extend(art.patches if hasattr(art, "patches") else [art])
-    return out
 
 
 def _xs(panel, result, n):
@@ -352,16 +235,3 @@ def _draw_panel(ax, panel, result):
     label(ax, panel.title, panel.xlabel, panel.ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # never over the data
     return artists
-
-
-def _update_panel(ax, panel, artists, result):
-    for s, art in zip(panel.series, artists):
-        y = np.asarray(result[s.key], dtype=float)
-        if panel.kind == "bar":
-            for rect, v in zip(art.patches, y):
-                rect.set_height(v)
-        else:
-            art.set_data(_xs(panel, result, y.size), y)
-    if not panel.ylim:
-        ax.relim()
-        ax.autoscale_view()

@@ -1,5 +1,4 @@
 import json
-import time
 
 import matplotlib
 import numpy as np
@@ -47,40 +46,6 @@ def test_figure_draws_the_computed_values():
     assert fig.axes[0].get_xlabel() == "step k" and "C_19 = 0.000" in fig._suptitle.get_text()
 
 
-def test_live_redraw_updates_the_same_figure_and_is_fast():
-    e = make()
-    e.render_png()
-    fig = e._live["blit"].fig
-    times = []
-    for f in np.linspace(0, 1, 21):
-        t = time.perf_counter()
-        png = e.render_png(f=float(f))
-        times.append(time.perf_counter() - t)
-    assert png[:4] == b"\x89PNG" and e._live["blit"].fig is fig
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), np.ones(20))
-    assert np.median(times) < 0.2          # generous here; the benchmark reports the real figure
-
-
-def test_blitted_frame_equals_a_full_redraw():
-    import io
-
-    from PIL import Image
-
-    def pixels(png):
-        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-
-    e = make()                                    # fixed ylim below, so frames are blitted
-    e.panels = (Panel((Series("c", "C_k"),), title="memory", xlabel="step k", ylabel="C", x="k", ylim=(-1, 1)),)
-    e.render_png()
-    assert e._live["blit"].blit
-    fast = pixels(e.render_png(f=0.3, c0=-0.5))
-    fresh = make()
-    fresh.panels = e.panels
-    full = pixels(fresh.render_png(f=0.3, c0=-0.5))  # first frame: a full draw
-    assert fast.shape == full.shape
-    assert np.mean(np.abs(fast - full) > 8) < 0.002   # identical up to antialiasing
-
-
 def test_static_html_has_alt_text_and_spec_is_json():
     e = make()
     html = e.static_html()
@@ -89,9 +54,13 @@ def test_static_html_has_alt_text_and_spec_is_json():
     assert spec["sliders"][0]["name"] == "f" and spec["panels"][0]["series"][0]["key"] == "c"
 
 
-def test_mimebundle_has_widget_and_static_html():
-    bundle = make()._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle and "<img" in bundle["text/html"]
+def test_mimebundle_has_the_live_widget_and_the_website_explorer():
+    from lstm_helpers import web_explorer
+
+    e = make()
+    bundle = e._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"] == web_explorer.html(e)        # what the book build shows
 
 
 def stepper():
@@ -107,43 +76,6 @@ def stepper():
         readouts=(Readout("a_t", "a at t"),))
 
 
-def test_live_figure_is_drawn_at_twice_the_size_it_is_shown_and_untitled():
-    import io
-
-    from PIL import Image
-
-    e = stepper()
-    png = e.render_png()
-    width, height = e.live_size()
-    assert Image.open(io.BytesIO(png)).size == (2 * width, 2 * height)
-    assert e._live["blit"].fig._suptitle is None       # the title is the widget's heading, shown once
-
-
-def test_widget_one_title_equal_tracks_integer_readout_and_unstretched_image():
-    import ipywidgets as w
-
-    box = stepper().widget()
-    title, t_slider, gap_slider, image, readout = box.children
-    assert "Step through" in title.value and "Step through" not in readout.value
-    assert isinstance(t_slider, w.IntSlider) and t_slider.value == 3          # shows "3", not "3.00"
-    assert isinstance(gap_slider, w.FloatSlider) and gap_slider.readout_format == ".2f"
-    assert t_slider.style.description_width == gap_slider.style.description_width
-    assert t_slider.layout.width == gap_slider.layout.width                  # same label width, same track
-    assert image.layout.width == "700px" and image.layout.max_width == "100%"  # never wider than drawn
-    assert box.layout.align_items == "flex-start"                            # the VBox does not stretch it
-    assert readout.value.endswith("a at t = 0.997</span>")
-
-
-def test_widget_redraws_figure_and_readout_when_a_slider_moves():
-    box = stepper().widget()
-    _, t_slider, gap_slider, image, readout = box.children
-    before = image.value
-    t_slider.value = 0
-    assert "a at t = 0.000" in readout.value
-    gap_slider.value = 0.5
-    assert image.value != before and image.value[:4] == b"\x89PNG"
-
-
 def test_coinciding_series_both_stay_visible():
     import io
 
@@ -157,21 +89,3 @@ def test_coinciding_series_both_stay_visible():
 
     # "a" (drawn first, wider) shows around and between the dashes of "b" lying exactly on it
     assert pixels_near("#D55E00") > 1000 and pixels_near("#0072B2") > 1000
-
-
-def test_live_figure_height_is_capped_so_the_explorer_fits_a_laptop_screen():
-    e = make()
-    e.panels = e.panels * 3                        # 3 × 2.4 in declared
-    assert e.live_size() == (700, 480)
-
-
-def test_unfiltered_png_decodes_to_the_same_pixels():
-    import io
-
-    from PIL import Image
-
-    from lstm_helpers.explorer import _png_unfiltered
-
-    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
-    decoded = np.asarray(Image.open(io.BytesIO(_png_unfiltered(rgba))).convert("RGBA"))
-    np.testing.assert_array_equal(decoded[..., :3], rgba[..., :3])

@@ -5,7 +5,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from lstm_helpers import models, textgen
+from lstm_helpers import models, text_units, textgen
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 V = len(textgen.ALPHABET)
@@ -93,53 +93,6 @@ def test_greedy_sampling_is_deterministic(cell):
     assert set(c) <= set(textgen.ALPHABET)
 
 
-def test_features_on_a_hand_written_entry():
-    text = 'AB CD, n. A "q (x)" y\n(z\n\nEF, v. "w'
-    f = textgen.features(text)
-    assert set(f) == set(textgen.FEATURES) and all(v.shape == (len(text),) for v in f.values())
-    np.testing.assert_array_equal(f["line position"][:3], [1, 2, 3])
-    assert f["line position"][text.index("\n")] == 0 and f["line position"][text.index("(z")] == 1
-    on = lambda name: "".join(ch for ch, v in zip(text, f[name]) if v)     # noqa: E731
-    assert on("headword") == "AB CDEF"                          # both entries, up to the comma
-    assert on("inside quotes") == '"q (x)' + '"w'               # opening mark in, closing out
-    assert on("inside parentheses") == "(x" + "(z\n"            # the blank line ends the stray (
-    assert on("capital letter") == "ABCDAEF"
-
-
-def test_states_are_the_engine_trace_of_one_continuous_reading():
-    params, ids = tiny(hidden=5), textgen.encode("ABC, n. x\ny")
-    s = textgen.states(params, ids)
-    trace = models.forward("lstm", params, np.eye(V, dtype=np.float32)[ids][:, None])[0]
-    assert set(s) == {"h", "c"} and s["h"].shape == s["c"].shape == (ids.size, 5)
-    np.testing.assert_array_equal(s["c"], trace.c[:, 0])
-    assert set(textgen.states(tiny("rnn", hidden=3), ids, "rnn")) == {"h"}
-
-
-def test_correlations_by_hand():
-    f = np.array([0.0, 1.0, 2.0, 3.0])
-    values = np.stack([2 * f + 1, -f, np.array([1.0, -1.0, 1.0, -1.0]), np.ones(4)], axis=1)
-    r = textgen.correlations(values, f)
-    np.testing.assert_allclose(r[:3], [1.0, -1.0, -0.4472135955], atol=1e-9)
-    assert np.isnan(r[3])                                      # a constant unit has no correlation
-    assert np.all(np.isnan(textgen.correlations(values, np.zeros(4))))
-
-
-def test_best_units_choose_on_validation_and_report_the_test_correlation(monkeypatch):
-    val, test = "AB, n. x\n\nCD, v. yz", "EF, n. w\n\nGH, v. uv"
-    head = {t: textgen.features(t)["headword"] for t in (val, test)}
-    # unit 0 follows the headword on the validation text only, unit 1 on the test text only
-    fake = {val: np.stack([head[val], np.arange(len(val)) % 3], 1),
-            test: np.stack([np.arange(len(test)) % 2, head[test]], 1)}
-    monkeypatch.setattr(textgen, "states", lambda params, ids, cell: {
-        "h": fake[val if np.array_equal(ids, textgen.encode(val)) else test]})
-    units = textgen.best_units({"W_y": np.zeros((V, 2))}, val, test, "rnn")
-    u = units["headword"]
-    assert (u["state"], u["unit"], u["r_val"]) == ("h", 0, pytest.approx(1.0))
-    assert u["r_test"] == pytest.approx(textgen.correlations(fake[test][:, [0]], head[test])[0])
-    assert units["inside quotes"] == {"state": None, "unit": None, "r_val": pytest.approx(np.nan,
-                                      nan_ok=True), "r_test": pytest.approx(np.nan, nan_ok=True)}
-
-
 def fake_run(cell, lr, seed, val, test):
     return {"cell": cell, "lr": lr, "seed": seed, "val": val, "test": test}
 
@@ -158,19 +111,16 @@ def test_the_learning_rate_is_chosen_on_validation_never_on_test():
 def test_a_stored_run_reports_losses_curves_and_units():
     r = textgen.run("rnn", 1e-2, 0, steps=4, hidden=4, T=8, B=2, steps_per_round=2)
     assert [p[0] for p in r["curve"]] == [0, 2, 4] and r["val"] == r["curve"][-1][1]
-    assert 2.0 < r["test"] < 5.0 and set(r["units"]) == set(textgen.FEATURES)
+    assert 2.0 < r["test"] < 5.0 and set(r["units"]) == set(text_units.FEATURES)
     assert all(u["state"] == "h" and -1 <= u["r_test"] <= 1 for u in r["units_untrained"].values())
 
 
 def fake_stored():
-    units = {f: {"state": "c", "unit": 3, "r_val": -0.8, "r_test": -0.6} for f in textgen.FEATURES}
-    units["inside quotes"] = {"state": "h", "unit": 1, "r_val": 0.3, "r_test": -0.2}   # flipped
-    untrained = {f: {"state": None, "unit": None, "r_val": np.nan, "r_test": np.nan}
-                 for f in textgen.FEATURES}
+    """A stored experiment (the units each run records are tested in test_text_units.py)."""
     grid = [("rnn", 1e-2, 0, 2.1, 2.15), ("rnn", 1e-2, 1, 2.2, 2.12), ("rnn", 1e-3, 0, 2.4, 2.4),
             ("rnn", 1e-3, 1, 2.4, 2.4), ("lstm", 1e-2, 0, 2.0, 1.97), ("lstm", 1e-2, 1, 2.0, 2.13),
             ("lstm", 1e-3, 0, 2.6, 2.6), ("lstm", 1e-3, 1, 2.6, 2.6)]    # cell, lr, seed, val, test
-    runs = [dict(fake_run(*g), units=units, units_untrained=untrained) for g in grid]
+    runs = [fake_run(*g) for g in grid]
     machine = {"processor": "some CPU", "cpus": 2, "numpy": "2.0"}
     settings = {"steps": 500, "batch": 32, "T": 48, "hidden": 128, "dtype": "float32",
                 "seeds": [0, 1], "lrs": [1e-2, 1e-3]}
@@ -186,13 +136,6 @@ def test_report_prints_each_rate_the_choice_and_every_seed():
     assert lines[9] == "LSTM seeds below every RNN seed: 1/2; median RNN - median LSTM: 0.085"
 
 
-def test_units_report_aligns_the_sign_with_validation_and_marks_missing_units():
-    rows = {line[:19].strip(): line[19:].split() for line in
-            textgen.units_report(fake_stored()).splitlines()[1:]}
-    assert rows["headword"] == ["0.60", "0.60", "0.60", "nan", "0.60"]   # -0.6 on both texts
-    assert rows["inside quotes"][:3] == ["-0.20", "-0.20", "-0.20"]      # direction flipped
-
-
 def test_load_reads_a_stored_run_and_rejects_anything_else(tmp_path):
     (tmp_path / "t.json").write_text(json.dumps(fake_stored()))
     assert len(textgen.load(tmp_path / "t.json")["runs"]) == 8
@@ -200,14 +143,6 @@ def test_load_reads_a_stored_run_and_rejects_anything_else(tmp_path):
     for path in (tmp_path / "bad.json", tmp_path / "missing.json"):
         with pytest.raises(ValueError, match="path must be the run stored by benchmarks/text_runs"):
             textgen.load(path)
-
-
-def test_colour_html_paints_each_character_and_escapes_it():
-    out = textgen.colour_html("a<\nb", [1.0, 0.0, 0.0, -1.0], caption="unit 3 & co")
-    assert out.count("<span") == 4 and "&lt;" in out and "↵\n" in out and "unit 3 &amp; co" in out
-    assert "background:#fff;color:#000" in out                 # readable in the dark theme too
-    assert "rgb(226,142,76)" in out and "rgb(76,156,201)" in out  # 70 % of #D55E00, #0072B2
-    assert textgen.colour_html("xy", [5.0, 5.0], "").count("rgb(255,255,255)") == 2
 
 
 def test_plot_losses_draws_each_model_and_both_baselines():
@@ -241,13 +176,10 @@ def test_text_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_p
     (lambda: textgen.batch(textgen.encode("abc"), 5, 2, np.random.default_rng(0)), "ids must be"),
     (lambda: textgen.split_text("abc" * 100, val=0.5), "val must be"),
     (lambda: textgen.heldout_loss(tiny(), textgen.encode("abc"), T=48), "ids must hold more"),
-    (lambda: textgen.features(""), "text must be a non-empty string"),
-    (lambda: textgen.correlations(np.zeros((3, 2)), np.zeros(4)), "values must be"),
     (lambda: textgen.init("gru", 4, np.random.default_rng(0)), "cell must be one of"),
     (lambda: textgen.run("lstm", 1e-2, 0, steps=5, steps_per_round=2), "multiple of"),
     (lambda: textgen.choose_lr([fake_run("rnn", 1e-2, 0, 1, 1), fake_run("lstm", 1e-2, 0, 1, 1)]),
      "exactly one model"),
-    (lambda: textgen.colour_html("ab", [1.0], ""), "values must be 2 finite numbers"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
