@@ -72,7 +72,7 @@ def measured_rows(summary, text_run, reference_run):
         answer = ", ".join(f"{label(m)} {_solved(summary, m, 'recall', gap)}"
                            for m in ("rnn", "gru", "lstm_f1_i0", "lstm_f3_i-3"))
         rows.append((f"Recall across {gap} filler words: seeds solved", answer, "1, 8"))
-    answer = ", ".join(f"b_f = {bf}, b_i = {bi}: {_solved(summary, f'lstm_f{bf}_i{bi}', 'recall', 100)}"
+    answer = ", ".join(f"b_f = {bf}, b_i = {bi}: {_solved(summary, f'lstm_f{bf}_i{bi}', 'recall', 100)}".replace("-", "−")
                        for bf in (0, 1, 3) for bi in (0, -3))
     rows.append(("Which gate biases let the LSTM recall at gap 100", answer, "15"))
     answer = ", ".join(f"{label(m)} {_solved(summary, m, 'adding', 100)}" for m in ("rnn", "gru", "lstm_f1_i0"))

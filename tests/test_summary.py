@@ -44,7 +44,7 @@ def test_measured_table_reads_every_stored_run():
     answers = {q: a for q, a, _ in rows}
     assert answers["Recall across 50 filler words: seeds solved"] == \
         "RNN 0/5, GRU 0/5, LSTM (b_f = 1, b_i = 0) 0/5, LSTM (b_f = 3, b_i = −3) 4/5"
-    assert "b_f = 3, b_i = -3: 4/5" in answers["Which gate biases let the LSTM recall at gap 100"]
+    assert "b_f = 3, b_i = −3: 4/5" in answers["Which gate biases let the LSTM recall at gap 100"]
     assert answers["Adding problem, T = 100: seeds solved"] == "RNN 0/5, GRU 4/5, LSTM (b_f = 1, b_i = 0) 4/5"
     assert answers["Text: held-out loss per character (nats), median"] == "RNN 2.200, LSTM 1.900"
     assert "1e-16" in answers["Gradient reaching a word 50 steps back, untrained"]
