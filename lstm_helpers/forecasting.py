@@ -14,7 +14,7 @@ import numpy as np
 from . import models, training
 from .optim import Adam
 from .plotting import label, new_figure
-from .validation import check_array, check_positive_int
+from .validation import check_array, check_number, check_positive_int
 
 DATA = pathlib.Path(__file__).with_name("data") / "seattle_weather.csv"
 
@@ -43,13 +43,16 @@ def windows(series, window):
     return series[idx].T[:, :, None], series[window:]
 
 
-def fit_and_compare(series, split, window=14, hidden=32, steps=400, batch=64, seed=0, progress=True):
+def fit_and_compare(series, split, window=14, hidden=32, steps=400, batch=64, lr=1e-2, seed=0,
+                    progress=True):
     """Train an LSTM on series[:split] and compare on series[split:] with "tomorrow = today".
 
+    Training: ``steps`` batches of ``batch`` random windows, Adam at ``lr``, clipping 1, MSE loss.
     The series is normalised with the training part's mean and std. Returns {"lstm_mae",
     "persistence_mae", "mean_mae" (always the training mean), "pred": test predictions, "truth"}.
     """
     series = check_array("series", series, ("n",))
+    lr = check_number("lr", lr, low=1e-6, high=1.0)
     if not window < split < series.size - 1:
         raise ValueError(f"split must lie between window={window} and len(series)-1={series.size - 1}; got {split}")
     mu, sd = series[:split].mean(), series[:split].std()
@@ -63,7 +66,7 @@ def fit_and_compare(series, split, window=14, hidden=32, steps=400, batch=64, se
         k = r.integers(0, x_tr.shape[1], size=batch)
         return x_tr[:, k], y_tr[k]
 
-    p, _ = training.train("lstm", p, sample, steps, rng, optimizer=Adam(1e-2), clip=1.0, loss="mse",
+    p, _ = training.train("lstm", p, sample, steps, rng, optimizer=Adam(lr), clip=1.0, loss="mse",
                           progress=progress, desc="training the forecaster")
     pred = models.predict("lstm", p, x_te)[:, 0] * sd + mu
     truth = y_te * sd + mu

@@ -4,17 +4,21 @@ from __future__ import annotations
 import numpy as np
 
 from . import lstm, one_step
+from .validation import check_array
 
-ORDER = ("z", "a_f", "f", "a_i", "i", "a_c", "c_tilde", "c", "a_o", "o", "tanh_c", "h")
+ORDER = ("z", "a_f", "f", "a_i", "i", "a_c", "c_tilde", "f_c_prev", "i_c_tilde", "c", "a_o", "o", "tanh_c",
+         "h")
 
 
-def example():
+def example(b_f=(1.0, 1.0)):
     """Round-number weights and states. Returns (params, x_t (2,), h_prev (2,), c_prev (2,)).
 
-    Columns of every W: [h1, h2, x1, x2] (the first H act on h_{t−1}).
+    Columns of every W: [h1, h2, x1, x2] (the first H act on h_{t−1}). b_f: the forget bias (2,),
+    (1, 1) in the chapter; exercise 2 changes it.
     """
+    b_f = check_array("b_f", b_f, (2,), dtype=float)
     params = {
-        "W_f": np.array([[0.5, 0.0, 1.0, 0.0], [0.0, 0.5, 0.0, -1.0]]), "b_f": np.array([1.0, 1.0]),
+        "W_f": np.array([[0.5, 0.0, 1.0, 0.0], [0.0, 0.5, 0.0, -1.0]]), "b_f": b_f,
         "W_i": np.array([[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 0.0, -0.5]]), "b_i": np.array([0.0, 0.0]),
         "W_c": np.array([[0.0, 1.0, 1.0, 0.0], [-1.0, 0.0, 0.5, 0.5]]), "b_c": np.array([0.0, 0.0]),
         "W_o": np.array([[0.0, 0.0, 0.5, 0.5], [0.0, 0.0, -0.5, 1.0]]), "b_o": np.array([0.0, 0.0]),
@@ -22,9 +26,12 @@ def example():
     return params, np.array([1.0, 0.5]), np.array([0.5, -0.5]), np.array([1.0, -1.0])
 
 
-def worked_step():
-    """Every intermediate of the example step (the same function as chapter 6): {name: array}."""
-    return one_step.intermediates(*example())
+def worked_step(b_f=(1.0, 1.0)):
+    """Every intermediate of the example step (the same function as chapter 6): {name: array}.
+
+    b_f: the forget bias (2,); the chapter's example uses (1, 1).
+    """
+    return one_step.intermediates(*example(b_f))
 
 
 def table(values, decimals=4):

@@ -188,6 +188,22 @@ def allocation_share(row):
     return 1.0 - row["ours_kept_ms"] / row["ours_ms"]
 
 
+def matmul_share(entry):
+    """Share of one forward + backward that the matrix products alone take, from one "breakdown" entry
+    of a bench run: matmuls_only_ms / (forward_ms + backward_ms)."""
+    return entry["matmuls_only_ms"] / (entry["forward_ms"] + entry["backward_ms"])
+
+
+def adding_threshold():
+    """The test MSE below which the benchmark's adding-problem run counts as solved: the default
+    ``threshold`` of ``papers.adding_until_solved`` (chapter 15), which ``benchmarks/bench.py`` uses."""
+    import inspect
+
+    from . import papers
+
+    return inspect.signature(papers.adding_until_solved).parameters["threshold"].default
+
+
 def report(results):
     """The stored benchmark run as text: machine, ours vs PyTorch, variants, breakdown, scaling, training."""
     m = results["machine"]
@@ -198,19 +214,29 @@ def report(results):
         rows.append(f"{str(shape):<20}{dtype:<9}{ours:>9.2f}{torch:>10.2f}{ratio:>11.2f}{x_lim:>13.2f}{t_lim:>14.2f}")
     for r in results["lstm_vs_torch"]:
         if "ours_kept_ms" in r:
+            trace_mb = trace_bytes(r["T"], r["B"], r["D"], r["H"], np.dtype(r["dtype"]).itemsize) / 1e6
             rows.append(f"{str((r['B'], r['T'], r['D'], r['H'])):<20}{r['dtype']:<9}ours with freed memory kept: "
-                        f"{r['ours_kept_ms']:.2f} ms (allocation: {allocation_share(r):.0%} of ours)")
+                        f"{r['ours_kept_ms']:.2f} ms (allocation: {allocation_share(r):.0%} of ours; "
+                        f"trace {trace_mb:.1f} MB)")
     v = results["variants_ms"]
     rows.append("forward, (32, 50, 16, 64) float64, ms: " + ", ".join(f"{k} {v[k]:.2f}" for k in VARIANTS))
     rows.append(f"backward: weight gradients per step {v['backward_per_step_weights']:.2f} ms, after the loop {v['backward_fused']:.2f} ms")
-    for b in results.get("breakdown", []):
-        rows.append(f"{b['dtype']}: forward {b['forward_ms']:.2f} ms + backward {b['backward_ms']:.2f} ms; "
-                    f"the matrix products alone {b['matmuls_only_ms']:.2f} ms")
+    breakdown = results.get("breakdown", [])
+    shapes = [(r["B"], r["T"], r["D"], r["H"]) for r in results["lstm_vs_torch"]]
+    if len(shapes) != len(breakdown):          # bench.py times the same shapes in the same order
+        shapes = [None] * len(breakdown)
+    for shape, b in zip(shapes, breakdown):
+        where = f"{shape} " if shape else ""
+        rows.append(f"{where}{b['dtype']}: forward {b['forward_ms']:.2f} ms + backward "
+                    f"{b['backward_ms']:.2f} ms; the matrix products alone {b['matmuls_only_ms']:.2f} ms "
+                    f"({matmul_share(b):.0%})")
     s = results["scaling"]
     rows.append(f"cost vs T: slope {s['slope_T']:.2f}; cost vs H: slope {s['slope_H']:.2f}")
     if "adding_problem" in results:
         a = results["adding_problem"]
-        rows.append(f"adding problem T={a['T']}: solved={a['solved']} after {a['sequences']:,} sequences in {a['seconds']:.1f} s")
+        rows.append(f"adding problem T={a['T']}: solved={a['solved']} (test MSE {a['test_mse']:.4f}, "
+                    f"criterion < {a.get('threshold', adding_threshold())}) after {a['sequences']:,} sequences "
+                    f"in {a['seconds']:.1f} s")
     if "notebooks" in results:
         rows.append(f"whole book executed: {results['notebooks']['total_s']:.0f} s")
     if results.get("sliders"):

@@ -23,6 +23,15 @@ def test_persistence_baseline_by_hand():
     assert r["persistence_mae"] == pytest.approx(np.mean([8, 9, 10, 11]))
 
 
+def test_learning_rate_is_a_setting_of_the_run():
+    series = np.sin(np.arange(40.0) / 3)
+    kw = dict(split=30, window=3, hidden=4, steps=3, progress=False)
+    default, same = forecasting.fit_and_compare(series, **kw), forecasting.fit_and_compare(series, lr=1e-2, **kw)
+    other = forecasting.fit_and_compare(series, lr=1e-3, **kw)
+    np.testing.assert_array_equal(default["pred"], same["pred"])       # 1e-2 is the default
+    assert not np.allclose(default["pred"], other["pred"])
+
+
 def test_random_walk_is_seeded_and_positive():
     a, b = forecasting.random_walk(50, seed=3), forecasting.random_walk(50, seed=3)
     assert np.array_equal(a, b) and np.all(a > 0)
@@ -32,6 +41,7 @@ def test_random_walk_is_seeded_and_positive():
     (lambda: forecasting.windows(np.arange(3.0), 3), "longer than window"),
     (lambda: forecasting.fit_and_compare(np.arange(20.0), split=2, window=5), "split must lie between"),
     (lambda: forecasting.random_walk(1), "n must be an integer >= 2"),
+    (lambda: forecasting.fit_and_compare(np.arange(20.0), split=10, window=5, lr=0.0), "lr must be"),
 ])
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):

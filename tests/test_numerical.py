@@ -37,3 +37,22 @@ def test_table_has_one_row_per_intermediate():
 def test_table_rejects_missing_values():
     with pytest.raises(ValueError, match="missing"):
         numerical.table({"z": np.zeros(4)})
+
+
+def test_table_shows_what_is_kept_and_what_is_written():
+    rows = {r[:18].strip(): r[18:].split() for r in numerical.table(numerical.worked_step()).splitlines()}
+    assert rows["f_t * C_prev"] == ["0.9047", "-0.5622"]
+    assert rows["i_t * C~_t"] == ["0.3778", "0.1377"]
+
+
+def test_a_negative_forget_bias_moves_each_memory_towards_its_write():
+    usual, low = numerical.worked_step(), numerical.worked_step(b_f=(-1.0, -1.0))
+    np.testing.assert_allclose(low["a_f"], usual["a_f"] - 2.0)
+    np.testing.assert_allclose(low["i_c_tilde"], usual["i_c_tilde"])        # the write does not change
+    assert low["i_c_tilde"][0] < low["c"][0] < usual["c"][0]               # unit 1 falls towards it
+    assert usual["c"][1] < low["c"][1] < low["i_c_tilde"][1]               # unit 2 rises towards it
+
+
+def test_example_rejects_a_bad_forget_bias():
+    with pytest.raises(ValueError, match="b_f"):
+        numerical.example(b_f=(1.0, 1.0, 1.0))

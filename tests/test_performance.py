@@ -79,3 +79,26 @@ def test_allocation_share_by_hand():
 def test_machine_info_names_the_cpu_and_versions():
     info = performance.machine_info()
     assert info["cpus"] >= 1 and info["numpy"] == np.__version__ and info["processor"]
+
+
+def test_matmul_share_by_hand():
+    assert performance.matmul_share({"forward_ms": 2.0, "backward_ms": 3.0, "matmuls_only_ms": 2.0}) == 0.4
+
+
+def test_adding_threshold_is_the_one_the_benchmark_run_uses():
+    import inspect
+
+    from lstm_helpers import papers
+
+    default = inspect.signature(papers.adding_until_solved).parameters["threshold"].default
+    assert performance.adding_threshold() == default == 0.01
+
+
+def test_report_prints_the_stored_runs_criterion_shares_and_trace_sizes():
+    results = performance.load_results(ROOT / "benchmarks" / "reference_run.json")
+    text = performance.report(results)
+    assert f"(test MSE {results['adding_problem']['test_mse']:.4f}, criterion < 0.01)" in text
+    first = results["breakdown"][0]
+    assert f"(32, 50, 16, 64) {first['dtype']}: forward" in text
+    assert f"({performance.matmul_share(first):.0%})" in text
+    assert "trace 5.1 MB" in text                  # trace_bytes(50, 32, 16, 64) = 5.12e6 bytes
