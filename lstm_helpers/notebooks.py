@@ -4,6 +4,7 @@
     python -m lstm_helpers.notebooks refresh book    # execute, keep checked cells' outputs
     python -m lstm_helpers.notebooks check book      # list notebooks that are not clean
     python -m lstm_helpers.notebooks tag book        # turn # NBVAL_CHECK_OUTPUT comments into tags
+    python -m lstm_helpers.notebooks setup book      # give every chapter the first "run locally" cell
 
 A code cell tagged ``nbval-check-output`` (nbval's cell tag; readers of the website never see it)
 keeps its output: nbval compares it on every test run, so the numbers the text relies on are
@@ -18,6 +19,23 @@ import pathlib
 import sys
 
 TAG = "nbval-check-output"
+SETUP_TAG = "remove-cell"
+# The first code cell of every chapter (hidden on the website): makes `import lstm_helpers` work in a clone of
+# the book opened in any Jupyter, or says exactly what to do when the package is missing.
+SETUP_CELL = """\
+# Run locally: this chapter needs lstm_helpers, the package that comes with the book.
+import importlib.util, pathlib, sys
+
+if importlib.util.find_spec("lstm_helpers") is None:
+    root = pathlib.Path.cwd().parent          # the book's folder, opened in another Jupyter
+    if (root / "lstm_helpers").is_dir():
+        sys.path.insert(0, str(root))
+    else:
+        raise ModuleNotFoundError(
+            "This notebook needs lstm_helpers, which comes with the LSTM book. "
+            "Download the whole book (lstm-book.zip, in the website's download "
+            "menu) or clone its repository (the button at the top of every page), "
+            "then run `make lab` in its folder.")"""
 COMMENT = "NBVAL_CHECK_OUTPUT"
 
 
@@ -61,6 +79,23 @@ def problems(nb):
     return found
 
 
+def first_code_cell(nb):
+    """The first code cell of a notebook dict, or None."""
+    return next((c for c in nb.get("cells", []) if c.get("cell_type") == "code"), None)
+
+
+def add_setup_cell(nb):
+    """Put SETUP_CELL first among the code cells (replacing an older copy); returns the notebook."""
+    import nbformat
+
+    cells = [c for c in nb["cells"] if not (c.get("cell_type") == "code"
+                                              and "".join(c.get("source", "")).startswith("# Run locally:"))]
+    k = next((i for i, c in enumerate(cells) if c.get("cell_type") == "code"), len(cells))
+    cells.insert(k, nbformat.v4.new_code_cell(SETUP_CELL, metadata={"tags": [SETUP_TAG]}))
+    nb["cells"] = cells
+    return nb
+
+
 def strip(nb):
     """Clean a notebook dict in place (see module docstring); returns it."""
     nb.get("metadata", {}).pop("widgets", None)
@@ -86,7 +121,7 @@ def _notebooks(root):
 def main(argv):
     import nbformat
 
-    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check", "tag"):
+    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check", "tag", "setup"):
         print(__doc__)
         return 2
     command, root = argv
@@ -98,6 +133,8 @@ def main(argv):
                 print(f"{path}: {p}")
                 bad += 1
             continue
+        if command == "setup":
+            add_setup_cell(nb)
         if command == "tag":
             if not any([move_comment_to_tag(c) for c in nb.cells]):
                 continue

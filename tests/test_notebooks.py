@@ -48,3 +48,25 @@ def test_old_comment_marker_moves_into_the_tag_and_is_reported_until_then():
     assert notebooks.move_comment_to_tag(cell) and cell.source == "print(2)"
     assert notebooks.is_checked(cell) and notebooks.problems(nb) == []
     assert not notebooks.move_comment_to_tag(cell)
+
+
+@pytest.mark.parametrize("path", BOOK, ids=[p.name for p in BOOK])
+def test_every_chapter_starts_with_the_run_locally_cell(path):
+    cell = notebooks.first_code_cell(nbformat.read(path, as_version=4))
+    assert cell.source == notebooks.SETUP_CELL and notebooks.SETUP_TAG in cell.metadata.get("tags", []), \
+        f"run: python -m lstm_helpers.notebooks setup book -- {path.name}"
+
+
+def test_setup_cell_finds_a_clone_or_says_what_to_do(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "lstm_helpers" else real(name))
+    (tmp_path / "book").mkdir()
+    monkeypatch.chdir(tmp_path / "book")
+    with pytest.raises(ModuleNotFoundError, match="make lab"):
+        exec(notebooks.SETUP_CELL, {})
+    (tmp_path / "lstm_helpers").mkdir()
+    exec(notebooks.SETUP_CELL, {})
+    assert sys.path[0] == str(tmp_path)
+    sys.path.remove(str(tmp_path))
