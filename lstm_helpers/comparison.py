@@ -75,7 +75,7 @@ def plot_seeds(summary, model_keys, settings, ax=None):
                 continue
             x0 = j + (k - (len(model_keys) - 1) / 2) * width
             ax.plot([x0 - 0.4 * width, x0 + 0.4 * width], [s["median"]] * 2, color=COLORS.get(m, PALETTE[k % 8]),
-                    lw=3, solid_capstyle="butt", label=protocol.label(m) if j == 0 else None)
+                    lw=3, solid_capstyle="butt", label=protocol.math_label(m) if j == 0 else None)
             jitter = np.linspace(-0.25, 0.25, len(s["test"])) * width
             ax.scatter(x0 + jitter, s["test"], s=14, color=COLORS.get(m, PALETTE[k % 8]), alpha=0.7,
                        edgecolors="none", zorder=3)
@@ -94,20 +94,31 @@ def plot_seeds(summary, model_keys, settings, ax=None):
     return ax
 
 
+def _grid(n):
+    """n panels in rows of at most 3 (2 when n = 4), sharing the y axis; unused panels hidden.
+    Returns the n axes in reading order."""
+    ncols = 2 if n == 4 else min(n, 3)
+    nrows = -(-n // ncols)
+    _, axes = new_figure(nrows, ncols, width=7.2, height=2.9 * nrows, sharey=True, squeeze=False)
+    axes = list(axes.ravel())
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return axes[:n]
+
+
 def plot_gradient_in_training(summary, model_keys, task="recall", size=50, axes=None):
     """Per model: ‖∂L/∂x‖ at the clue relative to lag 1, at each checkpoint, one line per seed
     (solid: the seed solved the task; dashed: it did not)."""
     if axes is None:
-        _, axes = new_figure(1, len(model_keys), width=2.3 * len(model_keys) + 0.6, height=3.0, sharey=True,
-                             squeeze=False)
-        axes = axes[0]
+        axes = _grid(len(model_keys))
     for ax, m in zip(axes, model_keys):
         for p in results.probe_series(summary, m, task, size):
             ax.semilogy(np.maximum(p["batches"], 1), p["ratio"], "-" if p["solved"] else "--", marker="o", ms=3,
                         color=COLORS.get(m, "#000000"), alpha=0.8)
         ax.set_xscale("symlog", linthresh=100)
-        label(ax, protocol.label(m).replace(" (", "\n("), "batches trained", None)
-    axes[0].set_ylabel(r"$\|\partial L/\partial x_{\mathrm{clue}}\| \,/\, \|\partial L/\partial x_{T-2}\|$")
+        label(ax, protocol.math_label(m), "batches trained", None)
+    for ax in axes[::3]:
+        ax.set_ylabel(r"$\|\partial L/\partial x_{\mathrm{clue}}\| \,/\, \|\partial L/\partial x_{T-2}\|$")
     return axes
 
 
@@ -115,9 +126,7 @@ def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=Non
     """Per gated model: every unit's mean forget gate f (LSTM) or update gate z (GRU) over the filler
     words, at each checkpoint, pooled over the seeds (filled dots: seeds that solved)."""
     if axes is None:
-        _, axes = new_figure(1, len(model_keys), width=2.3 * len(model_keys) + 0.6, height=3.0, sharey=True,
-                             squeeze=False)
-        axes = axes[0]
+        axes = _grid(len(model_keys))
     for ax, m in zip(axes, model_keys):
         gate = "z" if m == "gru" else "f"
         for p in results.probe_series(summary, m, task, size):
@@ -128,8 +137,9 @@ def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=Non
         ticks = results.probe_series(summary, m, task, size)[0]["batches"]
         ax.set_xticks(range(len(ticks)), [str(b) for b in ticks], rotation=45)
         ax.set_ylim(0, 1.02)
-        label(ax, protocol.label(m).replace(" (", "\n("), "batches trained", None)
-    axes[0].set_ylabel(r"unit's mean $f_t$ (GRU: $z_t$)")
+        label(ax, protocol.math_label(m), "batches trained", None)
+    for ax in axes[::2 if len(axes) == 4 else 3]:
+        ax.set_ylabel(r"unit's mean $f_t$ (GRU: $z_t$)")
     return axes
 
 

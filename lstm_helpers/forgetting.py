@@ -59,7 +59,7 @@ def plot_accuracy_vs_gap(summary, gaps, kinds=tuple(KINDS), title="Recall agains
         _, ax = new_figure(width=6.5, height=3.4)
     for k, kind in enumerate(kinds):
         med = [summary[(kind, "recall", g)]["median"] for g in gaps]
-        ax.plot(gaps, med, "-", label=KINDS[kind], color=COLORS[kind], lw=2)
+        ax.plot(gaps, med, "-", label=protocol.math_label(kind), color=COLORS[kind], lw=2)
         for g in gaps:
             seeds = summary[(kind, "recall", g)]["test"]
             ax.scatter(np.full(len(seeds), g) * (1 + 0.04 * (k - 1)), seeds, s=16, color=COLORS[kind], alpha=0.7,
@@ -140,7 +140,7 @@ def plot_gradient_vs_lag(res, ax=None):
         _, ax = new_figure(width=6.5, height=3.2)
     for kind in KINDS:
         if kind in res:
-            ax.semilogy(res["lag"], res[kind], label=KINDS[kind], color=COLORS[kind])
+            ax.semilogy(res["lag"], res[kind], label=protocol.math_label(kind), color=COLORS[kind])
     label(ax, "How much the first words can still be learned from", "lag $k$ (steps before the query)",
           r"$\|\partial L/\partial x_{T-k}\|$ (log scale)")
     ax.legend(fontsize=8)
@@ -157,7 +157,7 @@ def plot_jacobians(jac, cell_paths, ax=None):
     k = np.arange(1, len(jac["product_norm"]) + 1)
     ax.semilogy(k, jac["product_norm"], label=r"RNN: $\|J_T \cdots J_{T-k+1}\|$", color=COLORS["rnn"])
     for kind, path in cell_paths.items():
-        ax.semilogy(k, path, label=f"{KINDS[kind]}: mean " + r"$\prod f$", color=COLORS[kind])
+        ax.semilogy(k, path, label=protocol.math_label(kind) + r": mean $\prod f$", color=COLORS[kind])
     label(ax, "Products of step Jacobians", "$k$ (steps back)", "size of the product (log scale)")
     ax.legend(fontsize=8)
     return ax

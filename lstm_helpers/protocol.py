@@ -17,6 +17,8 @@ into the reported numbers. ``benchmarks/full_runs.py`` (``make full``) runs the 
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import models, tasks, training
@@ -51,6 +53,11 @@ for _g, _name in (("f", "forget"), ("i", "input"), ("o", "output")):
 def label(model):
     """The name the book prints for a model key, e.g. "LSTM (b_f = 3, b_i = −3)"."""
     return MODELS[check_option("model", model, MODELS)][0]
+
+
+def math_label(model):
+    """label(model) for a figure: the biases in matplotlib mathtext, e.g. "LSTM ($b_f = 3$, $b_i = -3$)"."""
+    return re.sub(r"(b_[fi]) = ([−-]?\d+)", lambda m: f"${m.group(1)} = {m.group(2).replace('−', '-')}$", label(model))
 
 
 def init(model, task, hidden, rng):

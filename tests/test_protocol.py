@@ -111,3 +111,8 @@ def test_full_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_p
     assert set(stored["chosen_lr"]) == {"rnn|recall|3", "lstm_f1_i0|recall|3", "gru|adding|4", "lstm_nfg|adding|4"}
     for r in stored["runs"]:                      # curves and probes are kept for the chosen rates only
         assert ("probes" in r) == (r["lr"] == stored["chosen_lr"][f"{r['model']}|{r['task']}|{r['size']}"])
+
+
+def test_figure_labels_put_the_biases_in_mathtext():
+    assert protocol.math_label("lstm_f3_i-3") == "LSTM ($b_f = 3$, $b_i = -3$)"
+    assert protocol.math_label("rnn") == "RNN" and protocol.label("lstm_f3_i-3") == "LSTM (b_f = 3, b_i = −3)"
