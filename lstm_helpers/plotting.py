@@ -1,14 +1,22 @@
-"""One look for every figure in the book: readable in the light and the dark theme.
+"""One look for every figure in the book: sharp, legible, readable in the light and the dark theme.
 
-Figures have an opaque white "card" background, so dark text and lines stay readable when the
-website is switched to its dark theme; colours come from a colour-blind-safe palette
-(Okabe & Ito). Gate colours are fixed book-wide so a reader learns them once.
+Figures are opaque white "cards" (the website shows them as light cards in its dark theme too, undimmed), so
+dark text and lines keep their contrast everywhere; colours come from a colour-blind-safe palette (Okabe & Ito).
+Gate colours are fixed book-wide so a reader learns them once.
+
+In a notebook (IPython with matplotlib's inline backend) figures are shown as SVG: sharp at any screen density
+and the lightest sharp choice. Measured on the whole book (30 figures, as the website serves them): 1x PNG
+(blurry on high-DPI screens) 1415 KB; 2x ("retina") PNG 3067 KB, 2802 KB gzip-compressed; SVG 2199 KB,
+360 KB gzip-compressed (web hosts such as GitHub Pages compress SVG, not PNG). Heatmaps keep one image pixel
+per data cell (interpolation "none"), which SVG scales without blurring.
 """
 from __future__ import annotations
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.ticker import LogLocator, NullFormatter
 
+FIGURE_FORMAT = "svg"      # what the inline backend shows: "svg", or "retina" for 2x PNG
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 GATE_COLORS = {
     "f": "#D55E00",        # forget gate: vermillion
@@ -28,13 +36,36 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "font.size": 10,
-    "figure.dpi": 100,
+    "figure.dpi": 100,            # 1 inch = 100 CSS px: a 7 in figure fills the page column
+    "image.interpolation": "none",  # heatmaps: one pixel per cell, scaled crisply (not resampled at 1x)
+    "svg.hashsalt": "lstm-book",  # the same figure gives the same SVG (stable file names on the website)
 }
 
 
 def use_book_style():
-    """Apply the book's matplotlib style (called by every chapter module that draws)."""
+    """Apply the book's matplotlib style (called by every chapter module that draws); in a notebook, also make
+    the inline backend show figures as ``FIGURE_FORMAT`` (SVG)."""
     plt.rcParams.update(RC)
+    use_sharp_inline_figures()
+
+
+def use_sharp_inline_figures(fmt=None):
+    """Switch IPython's inline backend to ``fmt`` (default ``FIGURE_FORMAT``); returns whether it did.
+
+    Does nothing outside IPython or with another backend (a script, the tests, a GUI window)."""
+    fmt = fmt or FIGURE_FORMAT
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or "inline" not in matplotlib.get_backend().lower():
+        return False
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    kwargs = {"metadata": {"Date": None}} if fmt == "svg" else {}   # no timestamp: the same figure, the same file
+    set_matplotlib_formats(fmt, **kwargs)
+    return True
 
 
 def new_figure(nrows=1, ncols=1, width=7.0, height=3.0, **kwargs):
@@ -51,4 +82,13 @@ def label(ax, title=None, xlabel=None, ylabel=None):
         ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
+    return ax
+
+
+def decade_ticks(ax, axis="y"):
+    """Label a log axis at powers of ten only (no stray "2×10⁻¹"-style minor labels on a short range)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(LogLocator(base=10))
+    target.set_minor_locator(LogLocator(base=10, subs=range(2, 10)))
+    target.set_minor_formatter(NullFormatter())
     return ax

@@ -75,19 +75,36 @@ def payload(explorer):
     return {**spec, "grid_size": len(combos), "data": data}
 
 
+STYLE = (
+    # No card of its own: the explorer sits on the page and takes the page's text colour (light and dark theme).
+    ".lstm-explorer{margin:0.5em 0 1em;color:inherit;background:none}"
+    ".lstm-explorer-title{font-weight:600;margin:0 0 0.4em}"
+    # A row is "label  slider  value" on a wide screen; on a narrow one the label takes its own line above a
+    # slider that keeps most of the width (flex-wrap), so the thumb and the value stay on screen.
+    ".lstm-explorer-row{display:flex;flex-wrap:wrap;align-items:center;gap:0.1em 0.8em;margin:0.3em 0}"
+    ".lstm-explorer-row label{flex:1 1 14em;max-width:18em}"
+    ".lstm-explorer-row input[type=range]{flex:10 1 12em;min-width:0;max-width:26em;height:1.75em;margin:0;"
+    "accent-color:var(--pst-color-primary,#0072B2)}"
+    ".lstm-explorer-row output{flex:0 0 3.5em;text-align:right;font-variant-numeric:tabular-nums}"
+    ".lstm-explorer-svg{width:100%;height:auto;display:block;margin-top:0.4em}"
+    ".lstm-explorer-readout{font-family:var(--pst-font-family-monospace,monospace);margin:0.3em 0 0}"
+)
+
+
 def html(explorer):
-    """The HTML fragment for the website: controls + SVG + readouts, with a no-JavaScript fallback."""
+    """The HTML fragment for the website: controls + SVG + readouts, drawn by ``explorer_viewer.js``.
+
+    The explorer's data is in the page once (the JSON the viewer reads); without JavaScript the reader is told
+    how to get the live version instead of being sent a second copy of it as a picture."""
     body = json.dumps(payload(explorer), separators=(",", ":")).replace("</", "<\\/")
     source = f"{explorer.compute.__module__}:{explorer.compute.__name__}"
     uid = "lstm-explorer-" + uuid.uuid5(uuid.NAMESPACE_URL, explorer.title + source).hex[:10]
     title = html_lib.escape(explorer.title)
     return (f'<div class="lstm-explorer" id="{uid}" data-source="{html_lib.escape(source)}" role="group" '
-            f'aria-label="{title}" style="background:#fff;color:#111;padding:0.5em;border-radius:6px">'
-            f'<p class="lstm-explorer-title" style="font-weight:600;margin:0 0 0.3em">{title}</p>'
+            f'aria-label="{title}">'
+            f'<p class="lstm-explorer-title">{title}</p>'
             f'<script type="application/json">{body}</script>'
-            f"<noscript>{explorer.static_html()}</noscript></div>"
-            f"<style>.lstm-explorer-row{{display:flex;gap:0.8em;align-items:center;margin:0.2em 0}}"
-            f".lstm-explorer-row label{{min-width:16em}}.lstm-explorer-row input{{flex:1;max-width:22em}}"
-            f".lstm-explorer-svg{{width:100%;height:auto;display:block}}"
-            f".lstm-explorer-readout{{font-family:monospace;margin:0.3em 0 0}}</style>"
+            "<noscript><p>This slider explorer is drawn by JavaScript, which is turned off. Run the chapter's "
+            "notebook (<code>make lab</code>) to drag its sliders.</p></noscript></div>"
+            f"<style>{STYLE}</style>"
             f"<script>{VIEWER.read_text()}</script>")
