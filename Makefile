@@ -11,6 +11,7 @@ export MKL_NUM_THREADS ?= 1
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BOOK_HTML := _build/html/index.html
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: book serve lab test build clean strip refresh bench full browser
 
@@ -29,7 +30,10 @@ $(VENV)/.test: $(VENV)/.book requirements-test.txt
 book: $(VENV)/.book build
 	@echo "The book is at $(CURDIR)/$(BOOK_HTML) -- open it in a browser, or run 'make serve'."
 
+## build: every notebook not yet cached is executed on every core (tools/execute_book.py: Jupyter Book 1 runs
+## them one at a time), then the website is built from that cache
 build:
+	$(PY) tools/execute_book.py --jobs $(JOBS)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 ## make serve: serve the built book on http://localhost:8000
@@ -59,9 +63,12 @@ browser:
 ## and the website in headless Chromium
 test: $(VENV)/.test node_modules/.installed browser
 	$(MAKE) build
+	@# The notebooks under nbval on every core (one kernel per notebook: --dist loadscope), then the other tests.
 	@# pytest exits 5 when it collected no test at all: here that means a broken suite, so fail.
-	$(PY) -m pytest tests book --nbval-lax --nbval-current-env -p no:cacheprovider; \
-	  rc=$$?; if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- failing"; exit 1; fi; exit $$rc
+	$(PY) -m pytest book --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadscope; \
+	  nb=$$?; $(PY) -m pytest tests -p no:cacheprovider; rest=$$?; \
+	  for rc in $$nb $$rest; do if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- failing"; exit 1; fi; done; \
+	  if [ $$nb -ne 0 ]; then exit $$nb; fi; exit $$rest
 
 ## make strip: remove outputs from notebooks, except cells tagged nbval-check-output
 strip: $(VENV)/.book

@@ -17,7 +17,7 @@ SHAPES = {
 def _box(ax, x, y, text, color, w=0.8, h=0.5):
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03", facecolor=color,
                                 edgecolor=color, zorder=2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=9 if len(text) <= 4 else 7, color="white", zorder=3)
+    ax.text(x, y, text, ha="center", va="center", fontsize=9, color="white", zorder=3)
 
 
 def _arrow(ax, a, b):
@@ -32,7 +32,7 @@ def draw_shape(kind, ax=None):
         _, ax = new_figure(width=5, height=2.6)
     n = len(inputs)
     ax.set_xlim(-0.7, n - 0.3)
-    ax.set_ylim(-0.5, 2.6)
+    ax.set_ylim(-0.35, 2.3)
     ax.axis("off")
     for t, (x_t, y_t) in enumerate(zip(inputs, outputs)):
         decoder = kind == "encoder-decoder" and t >= 3
@@ -45,13 +45,19 @@ def draw_shape(kind, ax=None):
         if y_t is not None:
             _arrow(ax, (t, 1.28), (t, 1.78))
             ax.text(t, 2.0, y_t, ha="center", va="center", fontsize=9, fontweight="bold")
-    ax.set_title(f"{kind}: {use}", fontsize=10)
+    ax.set_title(f"{kind}: {use}", fontsize=10, loc="left")
     return ax
 
 
 def draw_all():
-    """The three shapes side by side; returns the figure."""
-    fig, axes = new_figure(1, 3, width=12, height=2.8)
+    """The three shapes one above the other, on one time axis; returns the figure.
+
+    Stacked rather than side by side so that the figure fits the page (6.5 in wide) with its
+    text at 9-10 pt: the boxes have the same size in every row.
+    """
+    fig, axes = new_figure(len(SHAPES), 1, width=6.5, height=4.8)
+    longest = max(len(inputs) for _, inputs, _ in SHAPES.values())
     for ax, kind in zip(axes, SHAPES):
         draw_shape(kind, ax)
+        ax.set_xlim(-0.7, longest - 0.3)
     return fig

@@ -34,7 +34,8 @@ def _arrow(ax, pts, color, lw=2.0):
 
 
 def _box(ax, x, y, text, color):
-    ax.add_patch(FancyBboxPatch((x - 0.42, y - 0.32), 0.84, 0.64, boxstyle="round,pad=0.02",
+    half = 0.42 if len(text) == 1 else 0.6      # "tanh" needs a wider box than "σ"
+    ax.add_patch(FancyBboxPatch((x - half, y - 0.32), 2 * half, 0.64, boxstyle="round,pad=0.02",
                                 facecolor=color, edgecolor=color, zorder=3))
     ax.text(x, y, text, ha="center", va="center", color="white", fontsize=13 if len(text) == 1 else 9,
             fontweight="bold", zorder=4)
@@ -59,7 +60,7 @@ def draw_cell(ax=None, highlight=None, values=None):
     if unknown:
         raise ValueError(f"values has unknown names {sorted(unknown)}; use f, i, c_tilde, o, c, h, c_prev, h_prev, x")
     if ax is None:
-        _, ax = new_figure(width=7.5, height=4.2)
+        _, ax = new_figure(width=7.0, height=4.0)
     ax.set_xlim(-0.6, 11.4)
     ax.set_ylim(0.0, 6.8)
     ax.set_aspect("equal")
@@ -93,21 +94,21 @@ def draw_cell(ax=None, highlight=None, values=None):
     # output path: C_t -> tanh -> x o_t -> h_t
     out_x = 8.9
     _arrow(ax, [(out_x, CELL_Y), (out_x, MID_Y + 0.3)], col["o"])
-    ax.add_patch(FancyBboxPatch((out_x - 0.45, MID_Y - 0.22), 0.9, 0.44, boxstyle="round,pad=0.05",
+    ax.add_patch(FancyBboxPatch((out_x - 0.5, MID_Y - 0.22), 1.0, 0.44, boxstyle="round,pad=0.05",
                                 facecolor="white", edgecolor=col["o"], lw=2, zorder=3))
-    ax.text(out_x, MID_Y, "tanh", ha="center", va="center", color=col["o"], fontsize=10, zorder=4)
+    ax.text(out_x, MID_Y, "tanh", ha="center", va="center", color=col["o"], fontsize=9, zorder=4)
     _arrow(ax, [(out_x, MID_Y - 0.25), (out_x, GATE_Y + 0.3)], col["o"])
     _arrow(ax, [(GATE_X["o"] + 0.45, GATE_Y), (out_x - 0.3, GATE_Y)], col["o"])
     _node(ax, out_x, GATE_Y, "×", col["o"])
     _arrow(ax, [(out_x, GATE_Y - 0.27), (out_x, BUS_Y), (11.2, BUS_Y)], col["o"])
-    _arrow(ax, [(out_x + 0.5, BUS_Y), (out_x + 0.5, 6.7)], col["o"])
+    _arrow(ax, [(out_x + 0.7, BUS_Y), (out_x + 0.7, 6.7)], col["o"])
     # labels
     ax.text(-0.1, CELL_Y + 0.25, r"$C_{t-1}$", fontsize=12, color=col["cell"])
     ax.text(10.5, CELL_Y + 0.25, r"$C_t$", fontsize=12, color=col["cell"])
     ax.text(-0.1, BUS_Y + 0.2, r"$h_{t-1}$", fontsize=12, color=dark)
     ax.text(2.05, 0.1, r"$x_t$", fontsize=12, color=dark)
     ax.text(10.5, BUS_Y + 0.2, r"$h_t$", fontsize=12, color=col["o"])
-    ax.text(out_x + 0.6, 6.45, r"$h_t$", fontsize=12, color=col["o"])
+    ax.text(out_x + 0.8, 6.45, r"$h_t$", fontsize=12, color=col["o"])
     for g, name in (("f", r"$f_t$"), ("i", r"$i_t$"), ("c_tilde", r"$\tilde{C}_t$"), ("o", r"$o_t$")):
         ax.text(GATE_X[g] + 0.12, GATE_Y + 0.45, name, fontsize=10, color=col[g])
     _annotate_values(ax, values)
@@ -127,8 +128,9 @@ def _annotate_values(ax, values):
 
 
 def draw_all_parts():
-    """Five small diagrams, one per highlighted part (f, i, c_tilde, o, cell); returns the figure."""
-    fig, axes = new_figure(2, 3, width=11, height=5.4)
+    """Six small diagrams in three rows of two: the whole cell, then one per highlighted part
+    (f, i, c_tilde, o, cell); returns the figure (7 in wide: the page column, so nothing is shrunk)."""
+    fig, axes = new_figure(3, 2, width=6.8, height=6.8)
     for ax, part in zip(axes.flat, (None,) + PARTS):
         draw_cell(ax, highlight=part)
         ax.title.set_fontsize(9)

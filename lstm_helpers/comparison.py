@@ -66,7 +66,7 @@ def plot_seeds(summary, model_keys, settings, ax=None):
     (all of one task). Recall: test accuracy; adding: test MSE on a log axis."""
     task = settings[0][0]
     if ax is None:
-        _, ax = new_figure(width=7.0, height=3.4)
+        _, ax = new_figure(width=6.8, height=3.4)
     width = 0.8 / len(model_keys)
     for k, m in enumerate(model_keys):
         for j, (_, size) in enumerate(settings):
@@ -99,7 +99,7 @@ def _grid(n):
     Returns the n axes in reading order."""
     ncols = 2 if n == 4 else min(n, 3)
     nrows = -(-n // ncols)
-    _, axes = new_figure(nrows, ncols, width=7.2, height=2.9 * nrows, sharey=True, squeeze=False)
+    _, axes = new_figure(nrows, ncols, width=6.8, height=2.9 * nrows, sharey=True, squeeze=False)
     axes = list(axes.ravel())
     for ax in axes[n:]:
         ax.set_visible(False)
@@ -161,7 +161,8 @@ def lr_table(summary, model_keys, task="recall", size=50):
 def probe_table(summary, model_keys, task="recall", size=50):
     """Before and after training, median over the seeds: the gradient reaching the clue relative to
     lag 1, and the mean over units of the memory-keeping gate (LSTM f, GRU z; RNN: mean |h|)."""
-    rows = [f"{'':<26}{'seeds':>7}{'grad ratio: start':>19}{'end':>9}{'gate: start':>13}{'end':>7}"]
+    rows = [f"{'':<34}{'grad ratio':^18}{'gate':^15}".rstrip(),
+            f"{'':<25}{'seeds':>9}{'start':>9}{'end':>9}{'start':>8}{'end':>7}"]
     for m in model_keys:
         series = results.probe_series(summary, m, task, size)
         gate = "z" if m == "gru" else ("abs_h" if m == "rnn" else "f")
@@ -172,18 +173,20 @@ def probe_table(summary, model_keys, task="recall", size=50):
             r0, r1 = np.median([p["ratio"][0] for p in ps]), np.median([p["ratio"][-1] for p in ps])
             g0, g1 = np.median([p[gate][0].mean() for p in ps]), np.median([p[gate][-1].mean() for p in ps])
             tag = f"{len(ps)} {'solved' if solved else 'not'}"
-            rows.append(f"{protocol.label(m) if solved or len(ps) == len(series) else '':<26}{tag:>11}"
-                        f"{r0:>15.1e}{r1:>9.1e}{g0:>13.2f}{g1:>7.2f}")
+            rows.append(f"{protocol.label(m) if solved or len(ps) == len(series) else '':<25}{tag:>9}"
+                        f"{r0:>9.1e}{r1:>9.1e}{g0:>8.2f}{g1:>7.2f}")
     return "\n".join(rows)
 
 
 def init_gradient_table(summary, model_keys, task="recall", size=50, lag=50):
     """‖∂L/∂x‖ at ``lag`` steps before the query, measured at initialisation (checkpoint 0) on the stored
     runs' probe sequences: median and range over the seeds, and relative to lag 1."""
-    rows = [f"{'':<26}{'|dL/dx| lag ' + str(lag):>16}{'(seeds: min':>13}{'max)':>9}{'ratio to lag 1':>16}"]
+    rows = [f"{'':<25}{f'|dL/dx| at lag {lag}':^30}{'ratio to lag 1':>16}",
+            f"{'':<25}{'median':>10}{'min':>10}{'max':>10}{'(median)':>16}"]
     for m in model_keys:
         runs = summary[(m, task, size)]["runs"]
         g = np.array([r["probes"]["0"]["grad"][str(lag)] for r in runs])
         ratio = np.array([r["probes"]["0"]["grad"][str(lag)] / r["probes"]["0"]["grad"]["1"] for r in runs])
-        rows.append(f"{protocol.label(m):<26}{np.median(g):>16.1e}{g.min():>13.1e}{g.max():>9.1e}{np.median(ratio):>16.1e}")
+        rows.append(f"{protocol.label(m):<25}{np.median(g):>10.1e}{g.min():>10.1e}{g.max():>10.1e}"
+                    f"{np.median(ratio):>16.1e}")
     return "\n".join(rows)

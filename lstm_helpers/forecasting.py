@@ -78,11 +78,12 @@ def fit_and_compare(series, split, window=14, hidden=32, steps=400, batch=64, lr
 def plot_forecast(res, title, ylabel, n=120, ax=None):
     """The last ``n`` test days: truth, LSTM forecast, persistence forecast."""
     if ax is None:
-        _, ax = new_figure(width=7.5, height=3.0)
+        _, ax = new_figure(width=7.0, height=3.4)
     t = np.arange(n)
     ax.plot(t, res["truth"][-n:], color="#000000", lw=1.5, label="actual")
     ax.plot(t, res["pred"][-n:], color="#0072B2", lw=1.2, label=f"LSTM (MAE {res['lstm_mae']:.2f})")
     ax.plot(t, res["today"][-n:], color="#D55E00", lw=1.0, ls="--", label=f"tomorrow = today (MAE {res['persistence_mae']:.2f})")
     label(ax, title, "day of the test period (last days shown)", ylabel)
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    # below the plot, in one row: the plot keeps the page's full width
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
     return ax

@@ -166,11 +166,13 @@ def plot_jacobians(jac, cell_paths, ax=None):
 def training_gradient_table(summary, gap=100, kinds=tuple(KINDS)):
     """From the stored run's probes: ‖∂L/∂x‖ at the country (gap + 1 steps before the query) before and
     after training, and relative to lag 1, median over the seeds; and how many seeds solved the task."""
-    rows = [f"{'':<26}{'solved':>7}{'|dL/dx| at the country: start':>31}{'end':>9}{'ratio to lag 1: start':>23}{'end':>9}"]
+    rows = [f"{'':<32}{'|dL/dx| at the country':>24}{'ratio to lag 1':>20}",
+            f"{'':<25}{'solved':>7}{'start':>12}{'end':>12}{'start':>10}{'end':>10}"]
     for kind in kinds:
         series = results.probe_series(summary, kind, "recall", gap)
         s = summary[(kind, "recall", gap)]
+        solved = f"{round(s['solved'] * len(series))}/{len(series)}"
         med = lambda key, k: float(np.median([p[key][k] for p in series]))     # noqa: E731
-        rows.append(f"{KINDS[kind]:<26}{round(s['solved'] * len(series))}/{len(series):<5}"
-                    f"{med('clue', 0):>31.1e}{med('clue', -1):>9.1e}{med('ratio', 0):>23.1e}{med('ratio', -1):>9.1e}")
+        rows.append(f"{KINDS[kind]:<25}{solved:>7}{med('clue', 0):>12.1e}{med('clue', -1):>12.1e}"
+                    f"{med('ratio', 0):>10.1e}{med('ratio', -1):>10.1e}")
     return "\n".join(rows)

@@ -107,15 +107,17 @@ def plot_activations(ax=None):
 
 
 def plot_gate_heatmaps(trace, axes=None):
-    """f, i, C̃, o of one sequence as heatmaps (unit × time).   trace: lstm.Trace with B ≥ 1."""
+    """f, i, C̃, o of one sequence as heatmaps (unit × time), in two rows of two (7 in: the page column).
+    trace: lstm.Trace with B ≥ 1."""
     if axes is None:
-        _, axes = new_figure(1, 4, width=9, height=2.6, sharey=True)
+        _, axes = new_figure(2, 2, width=7.0, height=4.4, sharey=True)
+    axes = np.ravel(axes)
     for ax, (name, title, cmap, lim) in zip(axes, (("f", "forget f", "Oranges", (0, 1)),
                                                    ("i", "input i", "Greens", (0, 1)),
                                                    ("c_tilde", "candidate C̃", "PuOr", (-1, 1)),
                                                    ("o", "output o", "Blues", (0, 1)))):
         im = ax.imshow(getattr(trace, name)[:, 0].T, aspect="auto", cmap=cmap, vmin=lim[0], vmax=lim[1])
-        label(ax, title, "time step t", "unit" if ax is axes[0] else None)
+        label(ax, title, "time step t", "unit" if ax in (axes[0], axes[2]) else None)
         ax.grid(False)
         ax.figure.colorbar(im, ax=ax, shrink=0.8)
     return axes

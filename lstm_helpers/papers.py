@@ -81,9 +81,9 @@ def plot_stream(with_forget, without_forget, ax=None):
 
 def init_grid_table(summary, gaps=(20, 50, 100)):
     """The stored initialisation grid: rows b_f, columns b_i at each gap; each cell "seeds solved
-    median accuracy", e.g. "5/5 1.00"."""
-    heads = "".join(f"{'gap ' + str(g) + ': b_i = 0':>18}{'b_i = −3':>10}" for g in gaps)
-    rows = [f"{'':<8}" + heads]
+    median accuracy", e.g. "5/5 1.00". Two header lines: the gap, then b_i under it."""
+    rows = [f"{'':<8}" + "".join(f"  {'gap ' + str(g):^20}" for g in gaps).rstrip(),
+            f"{'':<8}" + "".join(f"  {'b_i = 0':>10}{'b_i = −3':>10}" for _ in gaps)]
     for b_f in (0, 1, 3):
         cells = []
         for g in gaps:
@@ -91,5 +91,6 @@ def init_grid_table(summary, gaps=(20, 50, 100)):
                 s = summary.get((f"lstm_f{b_f}_i{b_i}", "recall", g))
                 cells.append("–" if s is None else f"{round(s['solved'] * len(s['test']))}/{len(s['test'])} "
                                                    f"{s['median']:.2f}")
-        rows.append(f"b_f = {b_f:<2}" + "".join(c.rjust(w) for c, w in zip(cells, [18, 10] * len(gaps))))
+        pairs = zip(cells[::2], cells[1::2])
+        rows.append(f"b_f = {b_f:<2}" + "".join(f"  {a:>10}{b:>10}" for a, b in pairs))
     return "\n".join(rows)

@@ -169,7 +169,7 @@ def plot_scaling(results, axes=None):
 
     s = results["scaling"]
     if axes is None:
-        fig, axes = new_figure(1, 2, width=8, height=3)
+        fig, axes = new_figure(1, 2, width=7, height=3)
     for ax, key, name, slope in ((axes[0], "T", "sequence length T", s["slope_T"]),
                                  (axes[1], "H", "hidden size H", s["slope_H"])):
         ax.loglog(s[key], s[f"seconds_vs_{key}"], "o-", label=f"measured (slope {slope:.2f})")
@@ -204,42 +204,67 @@ def adding_threshold():
     return inspect.signature(papers.adding_until_solved).parameters["threshold"].default
 
 
+_SHAPE = "(B, T, D, H)"          # the column header of every table in report()
+
+
 def report(results):
-    """The stored benchmark run as text: machine, ours vs PyTorch, variants, breakdown, scaling, training."""
+    """The stored benchmark run as text: machine, ours vs PyTorch, variants, breakdown, scaling, training.
+
+    Lines stay within the book's code column (76 characters, apart from a long platform name):
+    the results are several narrow tables, each under a title line, one row per (shape, dtype).
+    """
     m = results["machine"]
-    rows = [f"machine: {m['platform']}, {m['cpus']} CPUs, numpy {m['numpy']}, torch {m['torch']} ({m['torch_threads']} threads)",
-            f"peak matmul: float64 {results['peak_gflops']['float64']:.0f} GFLOP/s, float32 {results['peak_gflops']['float32']:.0f} GFLOP/s",
-            f"{'(B, T, D, H)':<20}{'dtype':<9}{'ours ms':>9}{'torch ms':>10}{'ours/torch':>11}{'ours x floor':>13}{'torch x floor':>14}"]
-    for shape, dtype, ours, torch, ratio, x_lim, t_lim in comparison_rows(results):
-        rows.append(f"{str(shape):<20}{dtype:<9}{ours:>9.2f}{torch:>10.2f}{ratio:>11.2f}{x_lim:>13.2f}{t_lim:>14.2f}")
-    for r in results["lstm_vs_torch"]:
-        if "ours_kept_ms" in r:
-            trace_mb = trace_bytes(r["T"], r["B"], r["D"], r["H"], np.dtype(r["dtype"]).itemsize) / 1e6
-            rows.append(f"{str((r['B'], r['T'], r['D'], r['H'])):<20}{r['dtype']:<9}ours with freed memory kept: "
-                        f"{r['ours_kept_ms']:.2f} ms (allocation: {allocation_share(r):.0%} of ours; "
-                        f"trace {trace_mb:.1f} MB)")
+    peak = results["peak_gflops"]
+    torch_version = f"torch {m['torch']} ({m['torch_threads']} threads)"
+    rows = [f"machine: {m['platform']}",
+            f"  {m['cpus']} CPUs, numpy {m['numpy']}, {torch_version}",
+            f"peak matmul: float64 {peak['float64']:.0f} GFLOP/s, float32 {peak['float32']:.0f} GFLOP/s"]
+    comparison = comparison_rows(results)
+    rows += ["", "forward + backward, ours and PyTorch's nn.LSTM:",
+             f"{_SHAPE:<20}{'dtype':<9}{'ours ms':>7}{'torch ms':>10}{'ours/torch':>12}"]
+    for shape, dtype, ours, torch, ratio, _, _ in comparison:
+        rows.append(f"{str(shape):<20}{dtype:<9}{ours:>7.2f}{torch:>10.2f}{ratio:>12.2f}")
+    rows += ["", "the same times divided by the floor (the products at peak rate):",
+             f"{_SHAPE:<20}{'dtype':<9}{'ours x floor':>12}{'torch x floor':>15}"]
+    for shape, dtype, _, _, _, x_lim, t_lim in comparison:
+        rows.append(f"{str(shape):<20}{dtype:<9}{x_lim:>12.2f}{t_lim:>15.2f}")
+    kept = [r for r in results["lstm_vs_torch"] if "ours_kept_ms" in r]
+    if kept:
+        rows += ["", "ours with freed memory kept (allocation: the share of ours it saves):",
+                 f"{_SHAPE:<20}{'dtype':<9}{'kept ms':>7}{'allocation':>12}{'trace MB':>10}"]
+    for r in kept:
+        trace_mb = trace_bytes(r["T"], r["B"], r["D"], r["H"], np.dtype(r["dtype"]).itemsize) / 1e6
+        shape = (r["B"], r["T"], r["D"], r["H"])
+        rows.append(f"{str(shape):<20}{r['dtype']:<9}{r['ours_kept_ms']:>7.2f}"
+                    f"{allocation_share(r):>12.0%}{trace_mb:>10.1f}")
     v = results["variants_ms"]
-    rows.append("forward, (32, 50, 16, 64) float64, ms: " + ", ".join(f"{k} {v[k]:.2f}" for k in VARIANTS))
-    rows.append(f"backward: weight gradients per step {v['backward_per_step_weights']:.2f} ms, after the loop {v['backward_fused']:.2f} ms")
+    rows += ["", "forward, (32, 50, 16, 64) float64, ms:",
+             "  " + ", ".join(f"{k} {v[k]:.2f}" for k in VARIANTS),
+             f"backward: weight gradients per step {v['backward_per_step_weights']:.2f} ms, "
+             f"after the loop {v['backward_fused']:.2f} ms"]
     breakdown = results.get("breakdown", [])
     shapes = [(r["B"], r["T"], r["D"], r["H"]) for r in results["lstm_vs_torch"]]
     if len(shapes) != len(breakdown):          # bench.py times the same shapes in the same order
-        shapes = [None] * len(breakdown)
+        shapes = [""] * len(breakdown)
+    if breakdown:
+        rows += ["", "breakdown, ms; products: the matrix products alone (share of the total)",
+                 f"{_SHAPE:<20}{'dtype':<9}{'forward':>8}{'backward':>10}{'products':>13}"]
     for shape, b in zip(shapes, breakdown):
-        where = f"{shape} " if shape else ""
-        rows.append(f"{where}{b['dtype']}: forward {b['forward_ms']:.2f} ms + backward "
-                    f"{b['backward_ms']:.2f} ms; the matrix products alone {b['matmuls_only_ms']:.2f} ms "
-                    f"({matmul_share(b):.0%})")
+        products = f"{b['matmuls_only_ms']:.2f} ({matmul_share(b):.0%})"
+        rows.append(f"{str(shape):<20}{b['dtype']:<9}{b['forward_ms']:>8.2f}"
+                    f"{b['backward_ms']:>10.2f}{products:>13}")
     s = results["scaling"]
-    rows.append(f"cost vs T: slope {s['slope_T']:.2f}; cost vs H: slope {s['slope_H']:.2f}")
+    rows += ["", f"cost vs T: slope {s['slope_T']:.2f}; cost vs H: slope {s['slope_H']:.2f}"]
     if "adding_problem" in results:
         a = results["adding_problem"]
-        rows.append(f"adding problem T={a['T']}: solved={a['solved']} (test MSE {a['test_mse']:.4f}, "
-                    f"criterion < {a.get('threshold', adding_threshold())}) after {a['sequences']:,} sequences "
-                    f"in {a['seconds']:.1f} s")
+        criterion = a.get("threshold", adding_threshold())
+        rows.append(f"adding problem T={a['T']}: solved={a['solved']} "
+                    f"(test MSE {a['test_mse']:.4f}, criterion < {criterion})")
+        rows.append(f"  after {a['sequences']:,} sequences in {a['seconds']:.1f} s")
     if "notebooks" in results:
         rows.append(f"whole book executed: {results['notebooks']['total_s']:.0f} s")
     if results.get("sliders"):
         worst = max(results["sliders"].values(), key=lambda r: r["median_ms"])
-        rows.append(f"slider update (compute + redraw), slowest explorer: median {worst['median_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms")
+        rows.append("slider update (compute + redraw), slowest explorer:")
+        rows.append(f"  median {worst['median_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms")
     return "\n".join(rows)

@@ -15,6 +15,9 @@ import numpy as np
 from .protocol import MODELS, SOLVED, label, passes
 from .validation import check_option
 
+LINE = 76   # characters per line of printed text that fit the website's page column
+
+
 def group(runs):
     """{(model, task, size): [runs]} from a flat list of run dicts."""
     out = {}
@@ -85,9 +88,13 @@ def fmt_score(task, value):
     return f"{value:.2f}" if task == "recall" else f"{value:.1e}"
 
 
-def table(summary, model_keys, settings):
+def table(summary, model_keys, settings, max_width=LINE):
     """Text table: one row per model, one column per (task, size); each cell holds the median test
-    score over the seeds, the seeds that solved (k/n) and the learning rate chosen on validation."""
+    score over the seeds, the seeds that solved (k/n) and the learning rate chosen on validation.
+
+    A table wider than ``max_width`` characters is printed as several narrower tables, one under the
+    other: first one per task, then, if a task's columns are still too wide, in equal groups of
+    columns (four gaps become two tables of two)."""
     cells = {}
     for m in model_keys:
         for task, size in settings:
@@ -95,13 +102,49 @@ def table(summary, model_keys, settings):
             cells[m, task, size] = ("–" if s is None else
                                     f"{fmt_score(task, s['median'])} {round(s['solved'] * len(s['test']))}/"
                                     f"{len(s['test'])} {fmt_lr(s['lr'])}")
-    width = max(len(c) for c in cells.values()) + 2
     name = max(len(label(m)) for m in model_keys) + 1
-    heads = [("gap " if t == "recall" else "T = ") + str(n) for t, n in settings]
-    rows = [f"{'':<{name}}" + "".join(h.rjust(width) for h in heads)]
-    for m in model_keys:
-        rows.append(f"{label(m):<{name}}" + "".join(cells[m, t, n].rjust(width) for t, n in settings))
-    return "\n".join(rows)
+
+    def width(columns):
+        return max(len(cells[m, t, n]) for m in model_keys for t, n in columns) + 2
+
+    def fits(columns):
+        return name + width(columns) * len(columns) <= max_width
+
+    def block(columns):
+        w = width(columns)
+        heads = [("gap " if t == "recall" else "T = ") + str(n) for t, n in columns]
+        rows = [f"{'':<{name}}" + "".join(h.rjust(w) for h in heads)]
+        for m in model_keys:
+            rows.append(f"{label(m):<{name}}" + "".join(cells[m, t, n].rjust(w) for t, n in columns))
+        return "\n".join(rows)
+
+    settings = list(settings)
+    if fits(settings):
+        return block(settings)
+    by_task = []
+    for setting in settings:
+        if by_task and by_task[-1][0][0] == setting[0]:
+            by_task[-1].append(setting)
+        else:
+            by_task.append([setting])
+    blocks = []
+    for columns in by_task:
+        parts = 1
+        while parts < len(columns) and not all(fits(g) for g in _split(columns, parts)):
+            parts += 1
+        blocks += _split(columns, parts)
+    return "\n\n".join(block(columns) for columns in blocks)
+
+
+def _split(items, parts):
+    """items in ``parts`` consecutive groups whose sizes differ by at most one (earlier groups larger)."""
+    size, extra = divmod(len(items), parts)
+    groups, start = [], 0
+    for k in range(parts):
+        end = start + size + (k < extra)
+        groups.append(items[start:end])
+        start = end
+    return groups
 
 
 def seeds_line(summary, model, task, size):

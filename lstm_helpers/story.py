@@ -182,7 +182,7 @@ def plot_unit_memories(memories, units, axes=None):
         raise ValueError(f"memories must be the (6, T, {len(units)}) result of unit_memories for these units; "
                          f"got shape {np.shape(memories)}")
     if axes is None:
-        _, axes = new_figure(1, len(units), width=7.2, height=3.2, squeeze=False)
+        _, axes = new_figure(1, len(units), width=7.0, height=3.2, squeeze=False)
         axes = axes[0]
     for k, (a, unit) in enumerate(zip(axes, units)):
         for j, country in enumerate(tasks.recall_vocab().countries):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+import textwrap
 import time
 
 import numpy as np
@@ -116,6 +117,22 @@ def sample(params, prefix, n, rng, temperature=0.8, cell="lstm"):
         out.append(ALPHABET[k])
         _, state = _forward(cell, params, _one_hot([[k]], params), state)
     return prefix + "".join(out)
+
+
+def wrap(text, width=76, label=""):
+    """``text`` in lines of at most ``width`` characters, to print a generated sample within the
+    page: each of its own lines is wrapped on its own (at spaces, or inside a longer word); the
+    first line starts with ``label``, the others are indented to line up under it."""
+    width = check_positive_int("width", width)
+    if len(label) >= width:
+        raise ValueError(f"label must be shorter than width = {width}; got {len(label)} characters")
+    indent = " " * len(label)
+    lines = []
+    for k, line in enumerate(text.split("\n")):
+        first = label if k == 0 else indent
+        lines.append(textwrap.fill(line, width, initial_indent=first, subsequent_indent=indent)
+                     or first.rstrip())                   # an empty line stays empty
+    return "\n".join(lines)
 
 
 def heldout_loss(params, ids, T=48, cell="lstm"):
@@ -266,8 +283,8 @@ def report(stored):
     s, m, st = summarise(stored["runs"]), stored["machine"], stored["settings"]
     lrs = sorted(st["lrs"], reverse=True)
     rows = [f"machine: {m['processor']}, {m['cpus']} CPUs, numpy {m['numpy']}",
-            f"each run: {st['steps']} batches of {st['batch']} windows of {st['T']} characters, "
-            f"H = {st['hidden']}, {st['dtype']}, seeds {min(st['seeds'])}-{max(st['seeds'])}",
+            f"each run: {st['steps']} batches of {st['batch']} windows of {st['T']} characters,",
+            f"          H = {st['hidden']}, {st['dtype']}, seeds {min(st['seeds'])}-{max(st['seeds'])}",
             "median validation loss (nats per character) at each learning rate:",
             f"{'':6}" + "".join(f"{fmt_lr(lr):>7}" for lr in lrs) + "   chosen"]
     rows += [f"{LABELS[c]:<6}" + "".join(f"{s[c]['by_lr'][lr]:7.3f}" for lr in lrs)

@@ -136,7 +136,7 @@ def plot_unrolled(cell, words=STORY, answer=ANSWER, ax=None, flow_widths=None):
     geo = layout(cell, len(words))
     x0, x1, y0, y1 = geo["limits"]
     if ax is None:   # 7.2 in wide: the page column; height follows the drawing + title
-        _, ax = new_figure(width=7.2, height=7.2 * (y1 - y0) / (x1 - x0) + 0.45)
+        _, ax = new_figure(width=6.8, height=6.8 * (y1 - y0) / (x1 - x0) + 0.45)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -258,7 +258,7 @@ def plot_flows(flows, words, answer=ANSWER, low=1e-2, high=1.0,
         _check_widths(widths[title], "lstm", len(words), answer is not None)
     x0, x1, y0, y1 = layout("lstm", len(words))["limits"]
     chain = 7.2 * (y1 - y0) / (x1 - x0) + 0.45               # inches, as plot_unrolled
-    fig, axes = new_figure(len(flows), 1, width=7.2, height=chain * len(flows) + 0.7,
+    fig, axes = new_figure(len(flows), 1, width=6.8, height=chain * len(flows) + 0.7,
                            squeeze=False)
     for ax, (title, w) in zip(axes[:, 0], widths.items()):
         plot_unrolled("lstm", words, answer, ax=ax, flow_widths=w)

@@ -11,7 +11,7 @@ def test_each_shape_draws_its_inputs_and_outputs():
         ax = applications.draw_shape(kind)
         texts = [t.get_text() for t in ax.texts]
         assert all(w in texts for w in inputs) and all(o in texts for o in outputs if o)
-        assert kind in ax.get_title()
+        assert kind in ax.get_title(loc="left")
 
 
 def test_encoder_decoder_has_both_parts():
@@ -22,3 +22,11 @@ def test_encoder_decoder_has_both_parts():
 def test_unknown_shape():
     with pytest.raises(ValueError, match="kind must be one of"):
         applications.draw_shape("one-to-one")
+
+
+def test_all_shapes_fit_the_page_with_readable_text():
+    fig = applications.draw_all()
+    width, _ = fig.get_size_inches()
+    assert width <= 7.0                                   # the page column is 7 in
+    sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts]
+    assert len(fig.axes) == len(applications.SHAPES) and min(sizes) >= 9

@@ -51,3 +51,15 @@ def test_parameter_count_formula():
 def test_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         architecture.draw_cell(**kwargs)
+
+
+def test_diagrams_fit_the_page_column_with_readable_text():
+    # the page column is 7 in wide: a wider figure is shrunk, and its text with it
+    cell = architecture.draw_cell().figure
+    parts = architecture.draw_all_parts()
+    for fig in (cell, parts):
+        assert fig.get_size_inches()[0] <= 7.0
+        assert min(t.get_fontsize() for ax in fig.axes for t in ax.texts + [ax.title]) >= 9
+    assert len(parts.axes) == 6
+    assert [ax.title.get_text() for ax in parts.axes] == [architecture.TITLES[p]
+                                                          for p in (None,) + architecture.PARTS]

@@ -62,3 +62,16 @@ def test_probe_series_needs_the_probes():
         results.probe_series(summary, "rnn", "recall", 3)
     with pytest.raises(ValueError, match="must be in the summary"):
         results.probe_series(summary, "gru", "recall", 3)
+
+
+def test_probe_and_initial_gradient_tables_read_the_probes_and_fit_the_page(tiny):
+    _, summary = tiny
+    models = ("rnn", "lstm_f3_i-3")
+    probes = comparison.probe_table(summary, models, size=3)
+    initial = comparison.init_gradient_table(summary, models, size=3, lag=4)
+    for table in (probes, initial):
+        assert max(len(line) for line in table.splitlines()) <= 76
+    runs = summary[("lstm_f3_i-3", "recall", 3)]["runs"]
+    grads = [r["probes"]["0"]["grad"]["4"] for r in runs]
+    row = next(line for line in initial.splitlines() if line.startswith("LSTM")).split()[7:]
+    assert [float(v) for v in row[:3]] == pytest.approx([np.median(grads), min(grads), max(grads)], rel=0.05)

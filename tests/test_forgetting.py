@@ -78,8 +78,10 @@ def test_training_gradient_table_reads_start_and_end_of_every_seed():
             for k in forgetting.KINDS for s in (0, 1)]
     summary = results.summarise(runs)
     table = forgetting.training_gradient_table(summary, gap=3)
-    row = table.splitlines()[1].split()
+    lines = table.splitlines()
+    row = lines[2].split()                               # two header lines: the quantity, then start / end
     r0 = [r for r in runs if r["model"] == "rnn"]
     start = np.median([r["probes"]["0"]["grad"]["4"] for r in r0])
     assert row[0] == "RNN" and float(row[2]) == pytest.approx(start, rel=0.05)
-    assert len(table.splitlines()) == 1 + len(forgetting.KINDS)
+    assert lines[1].split() == ["solved", "start", "end", "start", "end"]
+    assert len(lines) == 2 + len(forgetting.KINDS) and max(map(len, lines)) <= 76

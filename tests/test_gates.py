@@ -45,3 +45,15 @@ def test_larger_forget_bias_keeps_more_memory():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_gate_heatmaps_show_every_gate_within_the_page_column():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    rng = np.random.default_rng(0)
+    trace = lstm.forward(lstm.init_params(4, 8, rng), rng.standard_normal((20, 1, 4)))
+    axes = gates.plot_gate_heatmaps(trace)
+    assert axes[0].figure.get_size_inches()[0] <= 7.0
+    assert [ax.get_title() for ax in axes] == ["forget f", "input i", "candidate C̃", "output o"]
+    np.testing.assert_array_equal(axes[2].images[0].get_array(), trace.c_tilde[:, 0].T)

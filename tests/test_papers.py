@@ -33,7 +33,9 @@ def test_init_grid_table_counts_solved_seeds_per_bias_pair():
     runs = [fake("lstm_f3_i-3", s, 1.0) for s in range(5)] + [fake("lstm_f1_i0", s, v) for s, v in
                                                              enumerate([1.0, 0.2, 0.2, 0.95, 0.3])]
     table = papers.init_grid_table(results.summarise(runs), gaps=(20,))
-    rows = {line.split()[2]: line for line in table.splitlines()[1:]}
+    lines = table.splitlines()
+    assert lines[0].split() == ["gap", "20"] and lines[1].split() == ["b_i", "=", "0", "b_i", "=", "−3"]
+    rows = {line.split()[2]: line for line in lines[2:]}
     assert rows["3"].split()[-2:] == ["5/5", "1.00"] and rows["1"].split()[3:5] == ["2/5", "0.30"]
     assert rows["0"].split()[3] == "–"
 

@@ -94,11 +94,37 @@ def test_adding_threshold_is_the_one_the_benchmark_run_uses():
     assert performance.adding_threshold() == default == 0.01
 
 
+def table_under(lines, title):
+    """The rows of the report's table whose title line starts with ``title`` (header skipped)."""
+    start = next(k for k, line in enumerate(lines) if line.startswith(title)) + 2
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
 def test_report_prints_the_stored_runs_criterion_shares_and_trace_sizes():
     results = performance.load_results(ROOT / "benchmarks" / "reference_run.json")
     text = performance.report(results)
+    lines = text.splitlines()
     assert f"(test MSE {results['adding_problem']['test_mse']:.4f}, criterion < 0.01)" in text
     first = results["breakdown"][0]
-    assert f"(32, 50, 16, 64) {first['dtype']}: forward" in text
-    assert f"({performance.matmul_share(first):.0%})" in text
-    assert "trace 5.1 MB" in text                  # trace_bytes(50, 32, 16, 64) = 5.12e6 bytes
+    breakdown = table_under(lines, "breakdown")
+    assert len(breakdown) == len(results["breakdown"])
+    assert breakdown[0].startswith(f"(32, 50, 16, 64)    {first['dtype']}")
+    share = performance.matmul_share(first)
+    assert breakdown[0].endswith(f"{first['matmuls_only_ms']:.2f} ({share:.0%})")
+    kept = table_under(lines, "ours with freed memory kept")
+    # trace_bytes(50, 32, 16, 64) = 5.12e6 bytes: the last column, in MB
+    assert kept[0].startswith("(32, 50, 16, 64)") and kept[0].split()[-1] == "5.1"
+
+
+def test_report_fits_the_books_code_column_with_every_column_shown():
+    results = performance.load_results(ROOT / "benchmarks" / "reference_run.json")
+    lines = performance.report(results).splitlines()
+    assert max(len(line) for line in lines) <= 76      # 77 characters fit the page at 1280 px
+    header = lines[lines.index("forward + backward, ours and PyTorch's nn.LSTM:") + 1]
+    assert header.split()[-1] == "ours/torch"
+    ratios = [float(row.split()[-1]) for row in table_under(lines, "forward + backward")]
+    assert ratios == pytest.approx([r["ratio"] for r in results["lstm_vs_torch"]], abs=0.005)
+    floors = table_under(lines, "the same times divided by the floor")
+    assert [float(row.split()[-2]) for row in floors] == pytest.approx(
+        [r["x_limit"] for r in results["lstm_vs_torch"]], abs=0.005)

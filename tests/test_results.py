@@ -53,3 +53,21 @@ def test_load_rejects_a_missing_or_foreign_file(tmp_path):
         results.load(tmp_path / "old.json")
     with pytest.raises(ValueError, match="runs must hold at least one run"):
         results.choose_lr([])
+
+
+def test_a_table_too_wide_for_the_page_is_split_by_task_then_into_equal_groups_of_gaps():
+    runs = [fake(1e-2, s, 0.95, 0.95, model=m, size=g)
+            for m in ("rnn", "lstm_f3_i-3") for g in (10, 20, 50, 100) for s in range(5)]
+    runs += [fake(1e-3, s, 0.001, 0.0005, task="adding", size=100) for s in range(5)]
+    summary = results.summarise(runs)
+    recall = [("recall", g) for g in (10, 20, 50, 100)]
+    assert len(results.table(summary, ["rnn"], recall[:2]).splitlines()) == 2        # fits: one table
+    blocks = results.table(summary, ["rnn"], recall + [("adding", 100)], max_width=40).split("\n\n")
+    assert [b.splitlines()[0].split() for b in blocks] == [["gap", "10", "gap", "20"], ["gap", "50", "gap", "100"],
+                                                           ["T", "=", "100"]]
+    assert blocks[2].splitlines()[1].split() == ["RNN", "5.0e-04", "5/5", "1e-3"]
+    assert all(len(line) <= 40 for b in blocks for line in b.splitlines())
+    # four gaps with the longest model name (chapters 1 and 8) fit the page as two tables of two gaps
+    wide = results.table(summary, ["rnn", "lstm_f3_i-3"], recall)
+    assert wide.count("\n\n") == 1 and all(len(line) <= results.LINE for line in wide.splitlines())
+    assert wide.count("0.95 5/5 1e-2") == 8                              # every cell is still there

@@ -6,6 +6,13 @@ from lstm_helpers import summary
 def test_every_sheet_shape_matches_the_engine():
     text = summary.sheet_text(D=5, H=3, B=4, T=2)
     assert "MISMATCH" not in text and text.count(" ok") == len(summary.SHEET)
+    assert max(len(line) for line in text.splitlines()) <= 76                  # fits the page column
+
+
+def test_sheet_columns_line_up_on_screen_even_after_a_combining_tilde():
+    lines = [line for line in summary.sheet_text().splitlines() if " = " in line]
+    arrows = {summary._columns(line[:line.index("->")]) for line in lines}
+    assert len(lines) == 6 and len(arrows) == 1
 
 
 def test_measured_shapes_follow_the_sizes():
@@ -43,11 +50,16 @@ def test_measured_table_reads_every_stored_run():
     rows = summary.measured_rows(fake_summary(), text_run, reference)
     answers = {q: a for q, a, _ in rows}
     assert answers["Recall across 50 filler words: seeds solved"] == \
-        "RNN 0/5, GRU 0/5, LSTM (b_f = 1, b_i = 0) 0/5, LSTM (b_f = 3, b_i = −3) 4/5"
+        "RNN 0/5; GRU 0/5; LSTM (b_f = 1, b_i = 0) 0/5; LSTM (b_f = 3, b_i = −3) 4/5"
     assert "b_f = 3, b_i = −3: 4/5" in answers["Which gate biases let the LSTM recall at gap 100"]
-    assert answers["Adding problem, T = 100: seeds solved"] == "RNN 0/5, GRU 4/5, LSTM (b_f = 1, b_i = 0) 4/5"
-    assert answers["Text: held-out loss per character (nats), median"] == "RNN 2.200, LSTM 1.900"
+    assert answers["Adding problem, T = 100: seeds solved"] == "RNN 0/5; GRU 4/5; LSTM (b_f = 1, b_i = 0) 4/5"
+    assert answers["Text: held-out loss per character (nats), median"] == "RNN 2.200; LSTM 1.900"
     assert "1e-16" in answers["Gradient reaching a word 50 steps back, untrained"]
-    assert "1.02" in summary.measured_table(fake_summary(), text_run, reference)
+    table = summary.measured_table(fake_summary(), text_run, reference)
+    assert "1.02" in table and max(len(line) for line in table.splitlines()) <= 76
+    # a long answer wraps between its items, never inside one
+    lines = table.splitlines()
+    grid = lines[lines.index("Which gate biases let the LSTM recall at gap 100 (chapter 15):") + 1:][:2]
+    assert grid[0].startswith("    b_f = 0, b_i = 0: ") and grid[0].endswith(";") and grid[1].startswith("    b_f = ")
     with pytest.raises(ValueError, match="text_run must be the stored JSON"):
         summary.measured_rows(fake_summary(), {}, reference)

@@ -15,6 +15,17 @@ def tiny(cell="lstm", hidden=4, seed=0):
     return textgen.init(cell, hidden, np.random.default_rng(seed))
 
 
+def test_wrap_keeps_every_line_within_the_width_and_the_sample_intact():
+    sample = "MEMORY, n. " + "word " * 30 + "\n\nX" * 2 + "\nY" + "z" * 100
+    out = textgen.wrap(sample, width=40, label="  greedy : ")
+    lines = out.split("\n")
+    assert max(len(line) for line in lines) <= 40 and lines[0].startswith("  greedy : MEMORY, n.")
+    assert all(line.startswith(" " * 11) for line in lines[1:] if line)   # lined up under the label
+    assert "".join(out.split()) == "greedy:" + "".join(sample.split())   # no character lost
+    assert "" in lines                                                   # empty lines kept
+    assert textgen.wrap("short") == "short"
+
+
 def test_corpus_is_the_devils_dictionary_over_the_alphabet():
     text = textgen.corpus()
     assert text.startswith("ABASEMENT, n. A decent and customary mental attitude")
@@ -130,10 +141,12 @@ def fake_stored():
 def test_report_prints_each_rate_the_choice_and_every_seed():
     lines = textgen.report(fake_stored()).splitlines()
     assert lines[0] == "machine: some CPU, 2 CPUs, numpy 2.0"
-    assert lines[4].split() == ["RNN", "2.150", "2.400", "1e-2"]          # median val per rate
-    assert lines[7].split() == ["RNN", "2.150", "2.120", "median", "2.135"]
-    assert lines[8].split() == ["LSTM", "1.970", "2.130", "median", "2.050"]
-    assert lines[9] == "LSTM seeds below every RNN seed: 1/2; median RNN - median LSTM: 0.085"
+    assert lines[2].split() == ["H", "=", "128,", "float32,", "seeds", "0-1"]
+    assert lines[5].split() == ["RNN", "2.150", "2.400", "1e-2"]          # median val per rate
+    assert lines[8].split() == ["RNN", "2.150", "2.120", "median", "2.135"]
+    assert lines[9].split() == ["LSTM", "1.970", "2.130", "median", "2.050"]
+    assert lines[10] == "LSTM seeds below every RNN seed: 1/2; median RNN - median LSTM: 0.085"
+    assert max(len(line) for line in lines) <= 76                        # fits the page's column
 
 
 def test_load_reads_a_stored_run_and_rejects_anything_else(tmp_path):
@@ -173,6 +186,7 @@ def test_text_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_p
     (lambda: textgen.sample(tiny(), "a", 0, np.random.default_rng(0)), "n must be an integer"),
     (lambda: textgen.sample(tiny(), "", 3, np.random.default_rng(0)), "prefix must be"),
     (lambda: textgen.encode(None), "text must be a string"),
+    (lambda: textgen.wrap("abc", width=8, label="sampled: "), "label must be shorter"),
     (lambda: textgen.batch(textgen.encode("abc"), 5, 2, np.random.default_rng(0)), "ids must be"),
     (lambda: textgen.split_text("abc" * 100, val=0.5), "val must be"),
     (lambda: textgen.heldout_loss(tiny(), textgen.encode("abc"), T=48), "ids must hold more"),

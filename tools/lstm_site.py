@@ -42,6 +42,7 @@ SCRIPT_ICONS = {("fa-solid", "fa-xmark")}
 
 def setup(app):
     app.connect("config-inited", _configure)
+    app.connect("source-read", _source)
     app.connect("html-page-context", _page, priority=900)     # after myst-nb, mathjax, the theme and its buttons
     app.connect("build-finished", _finish)
     app.add_css_file(ICONS_CSS)
@@ -51,6 +52,17 @@ def setup(app):
 def _configure(app, config):
     # pydata-sphinx-theme starts with mode "" unless html_context names one, and logs "Got invalid theme mode".
     config.html_context.setdefault("default_mode", "auto")
+
+
+CLONE_PLACEHOLDER = "<this repository>"
+
+
+def _source(app, docname, source):
+    """A page's ``git clone <this repository>`` names the repository configured in _config.yml (the book's
+    source says it once; in a clone, where the reader already has it, the placeholder is self-explanatory)."""
+    repo = repository_url(app)
+    if repo and CLONE_PLACEHOLDER in source[0]:
+        source[0] = source[0].replace(f"git clone {CLONE_PLACEHOLDER}", f"git clone {repo}")
 
 
 def repository_url(app):
