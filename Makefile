@@ -11,7 +11,8 @@ export MKL_NUM_THREADS ?= 1
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BOOK_HTML := _build/html/index.html
-JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+# Processes for the notebooks: every core (getconf, not nproc, which follows OMP_NUM_THREADS=1 set above).
+JOBS   ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: book serve lab test build clean strip refresh bench full browser
 
