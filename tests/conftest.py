@@ -19,3 +19,20 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """Headless Debian Chromium through Playwright, launched with the test module's ``CHROMIUM`` and ``ARGS``
+    (tests/test_site.py, tests/test_lab.py); one per module."""
+    import pathlib
+
+    from playwright.sync_api import sync_playwright
+
+    chromium, args = request.module.CHROMIUM, request.module.ARGS
+    if not pathlib.Path(chromium).exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (make test installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=args)
+        yield b
+        b.close()

@@ -126,16 +126,6 @@ def lab(tmp_path_factory):
     assert leftover == [], f"kernels left running after the server stopped: {leftover}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (make test installs it)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def open_in_lab(browser, lab, path, width=1280, height=800):
     """A page with ``path`` open in JupyterLab and its kernel idle; returns the page."""
     page = browser.new_page(viewport={"width": width, "height": height})

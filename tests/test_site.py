@@ -172,16 +172,6 @@ def server():
     httpd.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (make test installs it)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 def open_page(browser, url, view="laptop", theme=None):
     """A fresh browser context (no stored theme unless ``theme``) at the ``view`` size; returns (page, problems).
 
