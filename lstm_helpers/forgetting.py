@@ -171,7 +171,7 @@ def training_gradient_table(summary, gap=100, kinds=tuple(KINDS)):
     for kind in kinds:
         series = results.probe_series(summary, kind, "recall", gap)
         s = summary[(kind, "recall", gap)]
-        solved = f"{round(s['solved'] * len(series))}/{len(series)}"
+        solved = results.solved_count(s)
         med = lambda key, k: float(np.median([p[key][k] for p in series]))     # noqa: E731
         rows.append(f"{KINDS[kind]:<25}{solved:>7}{med('clue', 0):>12.1e}{med('clue', -1):>12.1e}"
                     f"{med('ratio', 0):>10.1e}{med('ratio', -1):>10.1e}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import lstm, models, protocol, tasks, training
+from . import lstm, models, protocol, results, tasks, training
 from .optim import Adam
 from .plotting import label, new_figure
 from .validation import check_number, check_option, check_positive_int
@@ -30,11 +30,12 @@ def pin_gate(params, gate):
     return p
 
 
-def adding_until_solved(T=50, lr=1e-2, max_sequences=40_000, batch=16, hidden=32, seed=0, threshold=0.01):
+def adding_until_solved(T=50, lr=1e-2, max_sequences=40_000, batch=16, hidden=32, seed=0,
+                        threshold=protocol.SOLVED["adding"]):
     """H&S-style run: train an LSTM (b_f = 1, Adam at ``lr``, clipping 1) on the adding problem until
     the test MSE on 1000 held-out sequences is below ``threshold`` (checked every 20 batches).
 
-    Returns {"T", "solved", "sequences", "test_mse", "seconds"}.
+    Returns {"T", "solved", "sequences", "test_mse", "seconds", "threshold"}.
     """
     T = check_positive_int("T", T, minimum=2)
     lr = check_number("lr", lr, low=1e-6, high=1.0)
@@ -49,7 +50,8 @@ def adding_until_solved(T=50, lr=1e-2, max_sequences=40_000, batch=16, hidden=32
                              optimizer=Adam(lr), clip=1.0, loss="mse", evaluate=evaluate, eval_every=20,
                              stop=lambda v: v < threshold, progress=False)
     _, seqs, mse = hist["eval"][-1]
-    return {"T": T, "solved": mse < threshold, "sequences": seqs, "test_mse": mse, "seconds": hist["seconds"]}
+    return {"T": T, "solved": mse < threshold, "sequences": seqs, "test_mse": mse, "seconds": hist["seconds"],
+            "threshold": threshold}
 
 
 def stream_cell_state(pin_forget, T=2000, hidden=8, seed=0):
@@ -89,8 +91,7 @@ def init_grid_table(summary, gaps=(20, 50, 100)):
         for g in gaps:
             for b_i in (0, -3):
                 s = summary.get((f"lstm_f{b_f}_i{b_i}", "recall", g))
-                cells.append("–" if s is None else f"{round(s['solved'] * len(s['test']))}/{len(s['test'])} "
-                                                   f"{s['median']:.2f}")
+                cells.append("–" if s is None else f"{results.solved_count(s)} {s['median']:.2f}")
         pairs = zip(cells[::2], cells[1::2])
         rows.append(f"b_f = {b_f:<2}" + "".join(f"  {a:>10}{b:>10}" for a, b in pairs))
     return "\n".join(rows)

@@ -100,8 +100,7 @@ def table(summary, model_keys, settings, max_width=LINE):
         for task, size in settings:
             s = summary.get((m, task, size))
             cells[m, task, size] = ("–" if s is None else
-                                    f"{fmt_score(task, s['median'])} {round(s['solved'] * len(s['test']))}/"
-                                    f"{len(s['test'])} {fmt_lr(s['lr'])}")
+                                    f"{fmt_score(task, s['median'])} {solved_count(s)} {fmt_lr(s['lr'])}")
     name = max(len(label(m)) for m in model_keys) + 1
 
     def width(columns):
@@ -145,6 +144,13 @@ def _split(items, parts):
         groups.append(items[start:end])
         start = end
     return groups
+
+
+def solved_count(s):
+    """How many seeds solved, as "k/n", from one entry of ``summarise`` (its "solved" fraction and
+    its seeds' "test" scores)."""
+    n = len(s["test"])
+    return f"{round(s['solved'] * n)}/{n}"
 
 
 def seeds_line(summary, model, task, size):

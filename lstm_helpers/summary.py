@@ -6,6 +6,7 @@ import unicodedata
 import numpy as np
 
 from . import lstm
+from .results import LINE, solved_count
 from .validation import check_positive_int
 
 SHEET = (
@@ -67,8 +68,7 @@ def sheet_text(D=3, H=4, B=2, T=5):
 
 
 def _solved(summary, model, task, size):
-    s = summary[(model, task, size)]
-    return f"{round(s['solved'] * len(s['test']))}/{len(s['test'])}"
+    return solved_count(summary[(model, task, size)])
 
 
 def measured_rows(summary, text_run, reference_run):
@@ -108,7 +108,7 @@ def measured_rows(summary, text_run, reference_run):
     return rows
 
 
-def measured_table(summary, text_run, reference_run, width=76):
+def measured_table(summary, text_run, reference_run, width=LINE):
     """measured_rows as text: the question and its chapter, then the answer indented below it, its
     items (separated by "; ") wrapped to lines of at most ``width`` characters, never inside an item."""
     lines = []

@@ -26,7 +26,7 @@ import numpy as np
 from . import lstm, models, rnn, training
 from .losses import cross_entropy, softmax
 from .optim import Adam
-from .results import fmt_lr
+from .results import LINE, fmt_lr
 from .validation import check_number, check_option, check_positive_int
 
 DATA = pathlib.Path(__file__).with_name("data") / "devils_dictionary.txt"
@@ -119,7 +119,7 @@ def sample(params, prefix, n, rng, temperature=0.8, cell="lstm"):
     return prefix + "".join(out)
 
 
-def wrap(text, width=76, label=""):
+def wrap(text, width=LINE, label=""):
     """``text`` in lines of at most ``width`` characters, to print a generated sample within the
     page: each of its own lines is wrapped on its own (at spaces, or inside a longer word); the
     first line starts with ``label``, the others are indented to line up under it."""

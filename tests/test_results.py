@@ -71,3 +71,8 @@ def test_a_table_too_wide_for_the_page_is_split_by_task_then_into_equal_groups_o
     wide = results.table(summary, ["rnn", "lstm_f3_i-3"], recall)
     assert wide.count("\n\n") == 1 and all(len(line) <= results.LINE for line in wide.splitlines())
     assert wide.count("0.95 5/5 1e-2") == 8                              # every cell is still there
+
+
+def test_solved_count_is_seeds_solved_out_of_seeds_run():
+    assert results.solved_count({"solved": 0.6, "test": [1.0, 0.2, 1.0, 0.95, 0.3]}) == "3/5"
+    assert results.solved_count({"solved": 0.0, "test": [0.2] * 5}) == "0/5"
