@@ -22,6 +22,7 @@ def test_without_forget_gate_the_cell_state_grows_linearly_on_a_positive_stream(
 def test_adding_until_solved_reports_a_consistent_run():
     r = papers.adding_until_solved(T=5, max_sequences=3000, hidden=8)
     assert r["solved"] == (r["test_mse"] < 0.01) and r["sequences"] % 16 == 0 and r["sequences"] <= 3000
+    assert r["threshold"] == 0.01
 
 
 def fake(model, seed, test, solved_at=None, task="recall", size=20):
@@ -42,7 +43,6 @@ def test_init_grid_table_counts_solved_seeds_per_bias_pair():
 
 def test_solved_at_lists_every_seed_and_marks_the_ones_that_never_solved():
     runs = [fake("gru", s, 0.001, a, task="adding", size=100) for s, a in enumerate([32000, None, 12800])]
-    from lstm_helpers import comparison
     assert results.solved_at_line(results.summarise(runs), "gru") == "32,000 – 12,800"
 
 

@@ -88,10 +88,10 @@ def test_matmul_share_by_hand():
 def test_adding_threshold_is_the_one_the_benchmark_run_uses():
     import inspect
 
-    from lstm_helpers import papers
+    from lstm_helpers import papers, protocol
 
     default = inspect.signature(papers.adding_until_solved).parameters["threshold"].default
-    assert performance.adding_threshold() == default == 0.01
+    assert protocol.SOLVED["adding"] == default == 0.01
 
 
 def table_under(lines, title):
