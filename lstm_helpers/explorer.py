@@ -15,9 +15,6 @@ Chapter modules build explorers; this module knows nothing about LSTMs.
 """
 from __future__ import annotations
 
-import base64
-import html
-import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -139,19 +136,6 @@ class Explorer:
         fig.explorer_artists = lines  # what the live widget updates in place (explorer_widget)
         return fig
 
-    def static_html(self, result=None):
-        """The default figure as an <img> with alt text, plus the readouts: no kernel needed."""
-        import matplotlib.pyplot as plt
-
-        fig = self.figure(result)
-        png = _png(fig)
-        plt.close(fig)
-        alt = html.escape(self.alt or self.title, quote=True)
-        return (f'<figure class="lstm-explorer-static"><img alt="{alt}" '
-                f'src="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
-                f"<figcaption>{html.escape(self.title)} (default slider settings; run the notebook to drag the sliders)"
-                "</figcaption></figure>")
-
     # -- live widget (explorer_widget) -----------------------------------------------------
     def widget(self):
         """ipywidgets sliders, figure and readouts, redrawn on every move: ``explorer_widget.widget``."""
@@ -173,13 +157,6 @@ class Explorer:
         bundle["text/html"] = web_explorer.html(self)
         bundle["text/plain"] = f"<{self.title}: slider explorer>"
         return bundle
-
-
-def _png(fig):
-    """The static figure as PNG bytes (the live frames are written by ``explorer_widget``)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    return buf.getvalue()
 
 
 def _xs(panel, result, n):

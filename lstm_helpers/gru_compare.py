@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from . import gru, lstm, models, protocol, results
+from . import gru, lstm, models, results
 from .validation import check_positive_int
 
 

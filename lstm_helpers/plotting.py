@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import matplotlib
 import matplotlib.pyplot as plt
-from matplotlib.ticker import LogLocator, NullFormatter
 
 FIGURE_FORMAT = "svg"      # what the inline backend shows: "svg", or "retina" for 2x PNG
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -84,11 +83,3 @@ def label(ax, title=None, xlabel=None, ylabel=None):
         ax.set_ylabel(ylabel)
     return ax
 
-
-def decade_ticks(ax, axis="y"):
-    """Label a log axis at powers of ten only (no stray "2×10⁻¹"-style minor labels on a short range)."""
-    target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_locator(LogLocator(base=10))
-    target.set_minor_locator(LogLocator(base=10, subs=range(2, 10)))
-    target.set_minor_formatter(NullFormatter())
-    return ax

@@ -1,6 +1,6 @@
 import pytest
 
-from lstm_helpers import gru_compare, protocol, results
+from lstm_helpers import gru_compare, results
 
 
 def test_gru_has_three_quarters_of_the_lstm_parameters():

@@ -12,7 +12,6 @@ answers sit in a closed dropdown and MyST renders (jupyterlab-myst). At the end 
 every kernel it started are gone.
 """
 import base64
-import io
 import json
 import os
 import pathlib

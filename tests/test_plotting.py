@@ -60,12 +60,3 @@ def test_heatmaps_keep_one_pixel_per_cell_in_svg():
     buf = io.BytesIO()
     fig.savefig(buf, format="svg")
     assert 'width="4" height="3"' in buf.getvalue().decode() and "image-rendering:pixelated" in buf.getvalue().decode()
-
-
-def test_decade_ticks_label_powers_of_ten_only():
-    fig, ax = plotting.new_figure(width=4, height=2)
-    ax.semilogy([1, 2, 3], [0.2, 0.5, 0.9])                        # less than one decade: matplotlib labels minors
-    plotting.decade_ticks(ax)
-    fig.canvas.draw()
-    labels = [t.get_text() for t in ax.yaxis.get_minorticklabels() if t.get_visible() and t.get_text()]
-    assert labels == []

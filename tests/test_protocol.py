@@ -6,7 +6,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from lstm_helpers import models, protocol, results
+from lstm_helpers import models, protocol
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

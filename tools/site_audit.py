@@ -119,7 +119,7 @@ def lighthouse(site, pages=LIGHTHOUSE_PAGES, presets=("mobile", "desktop"), gzip
                        "--output=json", f"--output-path={report}",
                        "--only-categories=performance,accessibility,best-practices,seo",
                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking",
-                       f"--max-wait-for-load=90000"]
+                       "--max-wait-for-load=90000"]
                 if preset == "desktop":
                     cmd.append("--preset=desktop")
                 subprocess.run(cmd, env=env, check=True, timeout=600)
