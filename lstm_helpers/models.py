@@ -1,4 +1,4 @@
-"""A sequence model = a recurrent cell (lstm, rnn or gru) + a linear read-out.
+"""A sequence model = a recurrent cell (lstm, rnn, gru or rnn_relu) + a linear read-out.
 
 The parameter dict holds the cell's keys plus ``W_y`` (K, H) and ``b_y`` (K,).
 ``readout="last"`` reads h_T (classification of a whole sequence, e.g. the recall task);
@@ -12,13 +12,13 @@ from . import gru, lstm, rnn
 from .losses import cross_entropy, init_readout, mse, readout, readout_backward
 from .validation import check_option
 
-CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru}
+CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru, "rnn_relu": rnn.RELU}
 READOUTS = ("last", "all")
 LOSSES = ("xent", "mse")
 
 
 def engine(cell):
-    """The engine module for a cell name: "lstm", "rnn" or "gru"."""
+    """The engine module for a cell name: "lstm", "rnn", "gru" or "rnn_relu" (the ReLU RNN)."""
     return CELLS[check_option("cell", cell, CELLS)]
 
 

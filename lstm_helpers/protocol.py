@@ -8,9 +8,9 @@
   the fraction of seeds that solve.
 - A run stops early once its validation score is far past that line (``STOP``): it has nothing left
   to learn, and the budget saved goes to the runs that are still learning.
-- **Measured during training**, at a few checkpoints, on a fixed probe batch: the gradient norm
-  ‖∂L/∂x_{T−1−k}‖ against lag k, and every unit's mean gate value (LSTM forget and input gate, GRU
-  update gate) over the steps between the clue and the question.
+- **Measured during training**, on a fixed probe batch: the gradient norm ‖∂L/∂x_{T−1−k}‖ against
+  lag k at every evaluation (every 100 batches), and at a few checkpoints every unit's mean gate value
+  (LSTM forget and input gate, GRU update gate) over the steps between the clue and the question.
 
 One run is ``run(model, task, size, lr, seed)``; ``choose_lr`` and ``summarise`` turn a list of runs
 into the reported numbers. ``benchmarks/full_runs.py`` (``make full``) runs the stored grid.
@@ -21,33 +21,47 @@ import re
 
 import numpy as np
 
-from . import models, tasks, training
-from .losses import cross_entropy, mse
+from . import models, rnn, tasks, training
+from .losses import cross_entropy, init_readout, mse
 from .optim import Adam
 from .validation import check_number, check_option, check_positive_int
 
-LR_GRID = (1e-2, 3e-3, 1e-3)
+LR_GRID = (1e-2, 3e-3, 1e-3)                    # every setting starts here ...
+LR_LADDER = (1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4)   # ... and steps outwards while its choice is at an edge
 TASKS = ("recall", "adding")
 SOLVED = {"recall": 0.9, "adding": 0.01}        # accuracy at least / MSE below
 STOP = {"recall": 0.99, "adding": 0.001}        # early stop once the validation score passes this
-CHECKPOINTS = (0, 200, 500, 1000, 2000)         # batches at which the probes are measured
+CHECKPOINTS = (0, 200, 500, 1000, 2000)         # batches at which the gate values are stored
 LAGS = (1, 2, 5, 10, 20, 50, 100)               # lags stored for the gradient (plus the clue's lag)
 V_RECALL = len(tasks.recall_vocab().tokens)
+N_CLASSES = len(tasks.COUNTRIES)                # the recall task's languages
 
 
 def _lstm_label(b_f, b_i):
     return f"LSTM (b_f = {b_f:g}, b_i = {b_i:g})".replace("-", "−")
 
 
-MODELS = {"rnn": ("RNN", "rnn", {}), "gru": ("GRU", "gru", {})}
+# key: (label, cell, init).  The first model of each family is what the library gives (nn.RNN, nn.GRU,
+# nn.LSTM: uniform weights; PyTorch's biases are small and uniform, ours 0); the others are initialisations
+# that help that family keep a memory, each chosen from a paper (see ``init``).
+MODELS = {"rnn": ("RNN (default)", "rnn", {}),
+          "rnn_orth": ("RNN (orthogonal)", "rnn", {"init": "orthogonal"}),
+          "irnn": ("IRNN (ReLU, W_hh = I)", "rnn_relu", {"init": "identity"}),
+          "gru": ("GRU (default)", "gru", {}),
+          "gru_z3": ("GRU (b_z = 3)", "gru", {"b_z": 3.0})}
 for _bf in (0, 1, 3):
     for _bi in (0, -3):
         MODELS[f"lstm_f{_bf}_i{_bi}"] = (_lstm_label(_bf, _bi), "lstm", {"b_f": float(_bf), "b_i": float(_bi)})
+MODELS["lstm_chrono"] = ("LSTM (chrono)", "lstm", {"b_f": 0.0, "b_i": 0.0, "init": "chrono"})
 # Greff et al.'s ablations (chapter 15): one gate removed -- pinned open by weights 0 and bias +40
 # (σ(40) = 1 in floating point, its gradient ≈ 4e-18) -- on top of the LSTM with b_f = 3, b_i = −3.
 PINNED = 40.0
 for _g, _name in (("f", "forget"), ("i", "input"), ("o", "output")):
     MODELS[f"lstm_n{_g}g"] = (f"no {_name} gate ({_g} = 1)", "lstm", {"b_f": 3.0, "b_i": -3.0, "pin": _g})
+# The families compared at their best initialisation, and what each library gives by default.
+FAMILIES = {"RNN": ("rnn", "rnn_orth", "irnn"), "GRU": ("gru", "gru_z3"),
+            "LSTM": tuple(m for m in MODELS if m.startswith("lstm_f")) + ("lstm_chrono",)}
+DEFAULTS = {"RNN": "rnn", "GRU": "gru", "LSTM": "lstm_f0_i0"}
 
 
 def label(model):
@@ -55,23 +69,51 @@ def label(model):
     return MODELS[check_option("model", model, MODELS)][0]
 
 
+def family(model):
+    """"RNN", "GRU" or "LSTM" for a model key of FAMILIES; None for an ablation."""
+    check_option("model", model, MODELS)
+    return next((f for f, ms in FAMILIES.items() if model in ms), None)
+
+
 def math_label(model):
     """label(model) for a figure: the biases in matplotlib mathtext, e.g. "LSTM ($b_f = 3$, $b_i = -3$)"."""
-    return re.sub(r"(b_[fi]) = ([−-]?\d+)", lambda m: f"${m.group(1)} = {m.group(2).replace('−', '-')}$", label(model))
+    lab = re.sub(r"(b_[fiz]) = ([−-]?\d+)", lambda m: f"${m.group(1)} = {m.group(2).replace('−', '-')}$", label(model))
+    return lab.replace("W_hh = I", "$W_{hh} = I$")
 
 
-def init(model, task, hidden, rng):
+def seq_len(task, size):
+    """Steps in one sequence: recall gap + 2 (clue, gap fillers, question), adding T."""
+    return size + 2 if task == "recall" else size
+
+
+def init(model, task, hidden, rng, size=None):
     """(cell, params) for a model key of MODELS on a task (input and output sizes follow the task).
 
-    LSTM weights are PyTorch's uniform init; biases are 0 except b_f and b_i as the key says.
+    Weights are PyTorch's uniform init; biases are 0 except as the key says:
+    b_f, b_i (LSTM); b_z, the update gate (GRU: h_t = z*h_{t-1} + (1-z)*h̃_t, so b_z > 0 starts it keeping
+    its state); "orthogonal" (RNN: W_hh orthogonal, spectral radius 1); "identity" (Le et al. 2015's IRNN:
+    ReLU, W_hh = I, input weights N(0, 0.001²)); "chrono" (Tallec & Ollivier 2018: b_f ~ log U(1, T_max − 1),
+    b_i = −b_f, with T_max the sequence length: needs ``size``).
     """
     check_option("model", model, MODELS)
     check_option("task", task, TASKS)
     _, cell, kw = MODELS[model]
-    D, K = (V_RECALL, 6) if task == "recall" else (2, 1)
-    params = models.init_model(cell, D, hidden, K, rng, **({"forget_bias": kw["b_f"]} if kw else {}))
-    if kw:
+    D, K = (V_RECALL, N_CLASSES) if task == "recall" else (2, 1)
+    extra = {"forget_bias": kw["b_f"]} if "b_f" in kw else {}
+    if kw.get("init") in ("orthogonal", "identity"):
+        params = getattr(rnn, f"init_{kw['init']}")(D, hidden, rng)
+        params.update(init_readout(hidden, K, rng))
+    else:
+        params = models.init_model(cell, D, hidden, K, rng, **extra)
+    if "b_i" in kw:
         params["b_i"][:] = kw["b_i"]
+    if "b_z" in kw:
+        params["b_z"][:] = kw["b_z"]
+    if kw.get("init") == "chrono":
+        if size is None:
+            raise ValueError("size must be given for the chrono initialisation (it sets T_max); got None")
+        params["b_f"][:] = np.log(rng.uniform(1.0, seq_len(task, size) - 1.0, size=hidden))
+        params["b_i"][:] = -params["b_f"]
     if "pin" in kw:
         params[f"W_{kw['pin']}"][:] = 0.0
         params[f"b_{kw['pin']}"][:] = PINNED
@@ -123,25 +165,27 @@ def input_gradients(cell, params, task, x, y):
 def gate_units(cell, params, task, x):
     """Every unit's mean value over the probe batch and the steps that carry the memory (recall:
     the filler words; adding: all steps). LSTM: forget and input gate {"f", "i"}; GRU: update gate
-    {"z"}; RNN: {"abs_h"}, mean |h_t| (near 1 = the tanh saturated, its derivative near 0).
+    {"z"}; RNN: {"abs_h"}, mean |h_t| (tanh RNN: near 1 = saturated, its derivative near 0).
     Each entry: (H,)."""
     trace = models.engine(cell).forward(models.cell_params(params), x)
     steps = slice(1, -1) if task == "recall" else slice(None)
-    if cell == "rnn":
+    if cell in ("rnn", "rnn_relu"):
         return {"abs_h": np.abs(trace.h[steps]).mean(axis=(0, 1))}
     names = ("f", "i") if cell == "lstm" else ("z",)
     return {g: getattr(trace, g)[steps].mean(axis=(0, 1)) for g in names}
 
 
-def probe(cell, params, task, x, y):
-    """The during-training measurement at one checkpoint: {"grad": {lag: norm}, gate: [per unit]}.
-    Always in float64, so gradients far below float32's range (the RNN's reach 1e-30) stay exact."""
+def probe(cell, params, task, x, y, gates=True):
+    """The during-training measurement at one checkpoint: {"grad": {lag: norm}, gate: [per unit]}
+    (the gates only when ``gates``). Always in float64, so gradients far below float32's range (the
+    RNN's reach 1e-30) stay exact."""
     params = {k: v.astype(np.float64) for k, v in params.items()}
     x = np.asarray(x, dtype=np.float64)
     g = input_gradients(cell, params, task, x, y)
     lags = sorted({k for k in LAGS if k < len(g)} | ({len(g) - 1} if task == "recall" else set()))
     out = {"grad": {str(k): float(f"{g[k]:.4g}") for k in lags}}
-    out.update({k: [round(float(v), 4) for v in u] for k, u in gate_units(cell, params, task, x).items()})
+    if gates:
+        out.update({k: [round(float(v), 4) for v in u] for k, u in gate_units(cell, params, task, x).items()})
     return out
 
 
@@ -153,7 +197,8 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
     about 1.5x faster here, used by the stored runs); the initial weights are the same for both.  Returns a dict: the settings, "val" and "test"
     (final scores), "solved" (test passes SOLVED), "solved_at" (sequences until the validation score
     first passed SOLVED, or None), "sequences" (trained on), "stopped_early", "seconds",
-    "curve" [[sequences, val score], ...] and "probes" {batch: probe(...)} at the checkpoints reached.
+    "curve" [[sequences, val score], ...] and "probes" {batch: probe(...)}: the gradient at every
+    evaluation, the gate values too at the ``checkpoints`` reached and at the last batch.
     """
     check_option("model", model, MODELS)
     check_option("task", task, TASKS)
@@ -164,7 +209,7 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
     rng = np.random.default_rng(seed)
     if np.dtype(dtype) not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
-    cell, params = init(model, task, hidden, rng)
+    cell, params = init(model, task, hidden, rng, size)
     params = {k: v.astype(dtype) for k, v in params.items()}
     x_val, y_val = data(task, size, n_eval, "val")
     x_test, y_test = data(task, size, n_eval, "test")
@@ -175,8 +220,7 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
 
     def evaluate(p):
         done[0] = min(done[0] + eval_every, steps)
-        if done[0] in checkpoints:
-            probes[done[0]] = probe(cell, p, task, x_probe, y_probe)
+        probes[done[0]] = probe(cell, p, task, x_probe, y_probe, gates=done[0] in checkpoints)
         value = score(cell, p, task, x_val, y_val)
         curve.append([done[0] * batch, round(value, 4)])
         return value
@@ -190,7 +234,7 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
                                   loss="xent" if task == "recall" else "mse", evaluate=evaluate,
                                   eval_every=eval_every, stop=stop, progress=progress,
                                   desc=f"{label(model)}, {task} {size}, lr {lr:g}, seed {seed}")
-    if done[0] not in probes:
+    if len(probes[done[0]]) == 1:                       # the last measurement always has the gates
         probes[done[0]] = probe(cell, params, task, x_probe, y_probe)
     test = score(cell, params, task, x_test, y_test)
     solved_at = next((s for s, v in curve if passes(task, v, SOLVED[task])), None)

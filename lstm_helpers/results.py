@@ -12,7 +12,7 @@ import pathlib
 
 import numpy as np
 
-from .protocol import MODELS, SOLVED, label, passes
+from .protocol import LR_LADDER, MODELS, SOLVED, label, passes
 from .validation import check_option
 
 LINE = 76   # characters per line of printed text that fit the website's page column
@@ -26,20 +26,50 @@ def group(runs):
     return out
 
 
+def _finite(x, worst=-np.inf):
+    """x, or ``worst`` when x is NaN (a run that diverged ranks last)."""
+    return worst if np.isnan(x) else x
+
+
 def choose_lr(runs):
-    """The learning rate whose runs did best on *validation*: most seeds past the solved line, then
-    the best median validation score, then the best mean. runs: one (model, task, size), any lrs."""
+    """The learning rate whose runs did best on *validation*: most seeds past the solved line; when
+    every seed of several rates solved, fewest training sequences until the validation score first
+    passed that line (median over the seeds); then the best median validation score, then the best
+    mean. A diverged run (NaN) counts as the worst score. runs: one (model, task, size), any lrs."""
     if not runs:
         raise ValueError("runs must hold at least one run of one (model, task, size); got none")
     task = runs[0]["task"]
     sign = 1.0 if task == "recall" else -1.0
 
     def key(lr):
-        vals = [r["val"] for r in runs if r["lr"] == lr]
-        solved = np.mean([passes(task, v, SOLVED[task]) for v in vals])
-        return (solved, sign * np.median(vals), sign * np.mean(vals))
+        rs = [r for r in runs if r["lr"] == lr]
+        vals = [r["val"] for r in rs]
+        solved = float(np.mean([passes(task, v, SOLVED[task]) for v in vals]))
+        speed = -float(np.median([r["solved_at"] for r in rs])) if solved == 1.0 else 0.0
+        return (solved, speed, _finite(sign * np.median(vals)), _finite(sign * np.mean(vals)))
 
     return max(sorted({r["lr"] for r in runs}, reverse=True), key=key)
+
+
+def next_lr(runs, ladder=LR_LADDER):
+    """The next learning rate to try for one (model, task, size), or None: while the rate chosen on
+    validation sits at an edge of the rates tried, one step further along ``ladder`` (which runs from
+    the largest rate to the smallest), until the choice is interior or the ladder ends."""
+    tried = sorted({r["lr"] for r in runs})
+    lr = choose_lr(runs)
+    steps = list(ladder)
+    if lr == tried[-1] and lr in steps and steps.index(lr) > 0:
+        return steps[steps.index(lr) - 1]
+    if lr == tried[0] and lr in steps and steps.index(lr) < len(steps) - 1:
+        return steps[steps.index(lr) + 1]
+    return None
+
+
+def lr_status(runs):
+    """(chosen lr, the rates tried (largest first), "interior" or "edge") for one (model, task, size)."""
+    tried = sorted({r["lr"] for r in runs}, reverse=True)
+    lr = choose_lr(runs)
+    return lr, tried, "interior" if lr not in (tried[0], tried[-1]) else "edge"
 
 
 def summarise(runs):

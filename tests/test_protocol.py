@@ -106,13 +106,20 @@ def test_full_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_p
     res = full_runs.main(["--quick", "--workers", "2", "--out", str(tmp_path / "f.json")])
     stored = json.loads((tmp_path / "f.json").read_text())
     q = full_runs.QUICK
-    n = sum(len(ms) for _, _, ms in q["grid"]) * len(q["lrs"]) * len(q["seeds"])
+    groups = {f"{m}|{t}|{n}" for t, n, ms in q["grid"] for m in ms}
+    assert set(stored["chosen_lr"]) == set(stored["lrs_tried"]) == groups
+    n = sum(len(lrs) for lrs in stored["lrs_tried"].values()) * len(q["seeds"])
     assert len(stored["runs"]) == n == len(res["runs"])
-    assert set(stored["chosen_lr"]) == {"rnn|recall|3", "lstm_f1_i0|recall|3", "gru|adding|4", "lstm_nfg|adding|4"}
+    for g, lrs in stored["lrs_tried"].items():    # the grid grew along the ladder only while the choice sat at an edge
+        assert set(q["lrs"]) <= set(lrs) <= set(q["ladder"])
+        chosen = stored["chosen_lr"][g]
+        assert chosen not in (lrs[0], lrs[-1]) or chosen in (q["ladder"][0], q["ladder"][-1])
     for r in stored["runs"]:                      # curves and probes are kept for the chosen rates only
         assert ("probes" in r) == (r["lr"] == stored["chosen_lr"][f"{r['model']}|{r['task']}|{r['size']}"])
 
 
 def test_figure_labels_put_the_biases_in_mathtext():
     assert protocol.math_label("lstm_f3_i-3") == "LSTM ($b_f = 3$, $b_i = -3$)"
-    assert protocol.math_label("rnn") == "RNN" and protocol.label("lstm_f3_i-3") == "LSTM (b_f = 3, b_i = −3)"
+    assert protocol.math_label("gru_z3") == "GRU ($b_z = 3$)"
+    assert protocol.math_label("irnn") == "IRNN (ReLU, $W_{hh} = I$)"
+    assert protocol.math_label("rnn") == "RNN (default)" and protocol.label("lstm_f3_i-3") == "LSTM (b_f = 3, b_i = −3)"

@@ -4,9 +4,12 @@ import pytest
 from lstm_helpers import protocol, results
 
 
-def fake(lr, seed, val, test, task="recall", model="rnn", size=20):
+def fake(lr, seed, val, test, task="recall", model="rnn", size=20, solved_at=3200):
+    """A run dict as protocol.run returns it; solved_at (sequences until validation passed the solved
+    line) only when the final validation score passes it."""
+    ok = protocol.passes(task, val, protocol.SOLVED[task])
     return {"model": model, "task": task, "size": size, "lr": lr, "seed": seed, "val": val, "test": test,
-            "solved": protocol.passes(task, test, protocol.SOLVED[task]), "solved_at": None}
+            "solved": protocol.passes(task, test, protocol.SOLVED[task]), "solved_at": solved_at if ok else None}
 
 
 def test_learning_rate_is_chosen_on_validation_never_on_test():
@@ -40,7 +43,7 @@ def test_summary_reports_median_every_seed_and_fraction_solved():
 def test_table_and_formats():
     runs = [fake(1e-3, s, v, v) for s, v in enumerate([1.0, 0.17, 0.95, 0.4, 0.9])]
     table = results.table(results.summarise(runs), ["rnn"], [("recall", 20)])
-    assert table.splitlines()[1].split() == ["RNN", "0.90", "3/5", "1e-3"]
+    assert table.splitlines()[1].split() == ["RNN", "(default)", "0.90", "3/5", "1e-3"]
     assert results.fmt_lr(3e-3) == "3e-3" and results.fmt_score("adding", 0.000123) == "1.2e-04"
     assert results.seeds_line(results.summarise(runs), "rnn", "recall", 20) == "1.00 0.17 0.95 0.40 0.90"
 
@@ -62,7 +65,7 @@ def test_a_table_too_wide_for_the_page_is_split_by_task_then_into_equal_groups_o
     summary = results.summarise(runs)
     recall = [("recall", g) for g in (10, 20, 50, 100)]
     assert len(results.table(summary, ["rnn"], recall[:2]).splitlines()) == 2        # fits: one table
-    blocks = results.table(summary, ["rnn"], recall + [("adding", 100)], max_width=40).split("\n\n")
+    blocks = results.table(summary, ["rnn"], recall + [("adding", 100)], max_width=48).split("\n\n")
     assert [b.splitlines()[0].split() for b in blocks] == [["gap", "10", "gap", "20"], ["gap", "50", "gap", "100"],
                                                            ["T", "=", "100"]]
     assert blocks[2].splitlines()[1].split() == ["RNN", "5.0e-04", "5/5", "1e-3"]
@@ -76,3 +79,35 @@ def test_a_table_too_wide_for_the_page_is_split_by_task_then_into_equal_groups_o
 def test_solved_count_is_seeds_solved_out_of_seeds_run():
     assert results.solved_count({"solved": 0.6, "test": [1.0, 0.2, 1.0, 0.95, 0.3]}) == "3/5"
     assert results.solved_count({"solved": 0.0, "test": [0.2] * 5}) == "0/5"
+
+
+def test_when_every_seed_of_several_rates_solves_the_fastest_on_validation_wins():
+    # Chapter 8's adding problem: both rates solve every seed; the MSEs below the line do not rank them.
+    fast = [fake(1e-2, s, 0.0009, 0.0009, task="adding", solved_at=12_800) for s in range(5)]
+    slow = [fake(3e-3, s, 0.0008, 0.0008, task="adding", solved_at=25_600) for s in range(5)]
+    assert results.choose_lr(fast + slow) == 1e-2
+    # fewer seeds solved still loses, however fast the ones that did
+    some = [fake(3e-2, s, v, v, task="adding", solved_at=3200) for s, v in enumerate([0.001] * 4 + [0.5])]
+    assert results.choose_lr(fast + some) == 1e-2
+
+
+def test_a_diverged_run_ranks_last():
+    nan = [fake(1e-1, s, float("nan"), float("nan"), task="adding") for s in range(5)]
+    bad = [fake(1e-2, s, 0.16, 0.16, task="adding") for s in range(5)]
+    assert results.choose_lr(nan + bad) == 1e-2
+    nan_acc = [fake(1e-1, s, float("nan"), 0.17) for s in range(5)]
+    chance = [fake(1e-2, s, 0.17, 0.17) for s in range(5)]
+    assert results.choose_lr(nan_acc + chance) == 1e-2
+
+
+@pytest.mark.parametrize("vals, expected", [
+    ({1e-2: 0.95, 3e-3: 0.5, 1e-3: 0.3}, 3e-2),     # best at the top edge: one step up
+    ({1e-2: 0.3, 3e-3: 0.5, 1e-3: 0.95}, 3e-4),     # best at the bottom edge: one step down
+    ({1e-2: 0.3, 3e-3: 0.95, 1e-3: 0.5}, None),     # interior: done
+    ({1e-1: 0.95, 3e-2: 0.5}, None),                # the ladder's end
+])
+def test_the_grid_steps_outwards_only_while_the_choice_is_at_an_edge(vals, expected):
+    runs = [fake(lr, s, v, v) for lr, v in vals.items() for s in range(5)]
+    assert results.next_lr(runs) == expected
+    lr, tried, where = results.lr_status(runs)
+    assert tried == sorted(vals, reverse=True) and where == ("interior" if expected is None and len(vals) == 3 else "edge")
