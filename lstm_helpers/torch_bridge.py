@@ -63,11 +63,13 @@ def make_torch_lstm(params):
     return _load(torch, torch.nn.LSTM(D, H), lstm_to_torch_state(params), params["W_f"].dtype)
 
 
-def make_torch_rnn(params):
-    """A torch.nn.RNN (tanh, seq-first, one layer) holding exactly our weights."""
+def make_torch_rnn(params, nonlinearity="tanh"):
+    """A torch.nn.RNN (seq-first, one layer; nonlinearity "tanh" or "relu") holding exactly our weights."""
     torch = _torch()
     D, H = rnn.sizes(params)
-    return _load(torch, torch.nn.RNN(D, H, nonlinearity="tanh"), rnn_to_torch_state(params), params["W_h"].dtype)
+    if nonlinearity not in rnn.NONLINEARITIES:
+        raise ValueError(f"nonlinearity must be one of {rnn.NONLINEARITIES}; got {nonlinearity!r}")
+    return _load(torch, torch.nn.RNN(D, H, nonlinearity=nonlinearity), rnn_to_torch_state(params), params["W_h"].dtype)
 
 
 def _load(torch, module, state, dtype):

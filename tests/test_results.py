@@ -68,8 +68,8 @@ def test_a_table_too_wide_for_the_page_is_split_by_task_then_into_equal_groups_o
     blocks = results.table(summary, ["rnn"], recall + [("adding", 100)], max_width=48).split("\n\n")
     assert [b.splitlines()[0].split() for b in blocks] == [["gap", "10", "gap", "20"], ["gap", "50", "gap", "100"],
                                                            ["T", "=", "100"]]
-    assert blocks[2].splitlines()[1].split() == ["RNN", "5.0e-04", "5/5", "1e-3"]
-    assert all(len(line) <= 40 for b in blocks for line in b.splitlines())
+    assert blocks[2].splitlines()[1].split() == ["RNN", "(default)", "5.0e-04", "5/5", "1e-3"]
+    assert all(len(line) <= 48 for b in blocks for line in b.splitlines())
     # four gaps with the longest model name (chapters 1 and 8) fit the page as two tables of two gaps
     wide = results.table(summary, ["rnn", "lstm_f3_i-3"], recall)
     assert wide.count("\n\n") == 1 and all(len(line) <= results.LINE for line in wide.splitlines())

@@ -46,6 +46,40 @@ def test_gradcheck(rng):
     assert max(errors.values()) <= 1e-7, errors
 
 
+def test_relu_rnn_equal_to_pytorch_and_to_finite_differences(rng):
+    p, x, h0 = make(rng, D=5, H=6, T=8, B=3)
+    dh = rng.standard_normal((8, 3, 6))
+    m = torch_bridge.make_torch_rnn(p, nonlinearity="relu")
+    xt, h0t = torch.tensor(x, requires_grad=True), torch.tensor(h0[None], requires_grad=True)
+    out, _ = m(xt, h0t)
+    (out * torch.tensor(dh)).sum().backward()
+    tr = rnn.RELU.forward(p, x, h0)
+    g = rnn.RELU.backward(p, tr, dh)
+    assert tr.nonlinearity == "relu" and (tr.h == 0).any() and (tr.h >= 0).all()
+    assert np.abs(out.detach().numpy() - tr.h).max() <= 1e-10
+    assert np.abs(xt.grad.numpy() - g["x"]).max() <= 1e-10
+    W = np.concatenate([m.weight_hh_l0.grad.numpy(), m.weight_ih_l0.grad.numpy()], axis=1)
+    assert np.abs(W - g["W_h"]).max() <= 1e-10
+    errors = gradcheck.gradcheck(lambda: float((rnn.RELU.forward(p, x, h0).h * dh).sum()),
+                                 {**p, "x": x, "h0": h0}, g)
+    assert max(errors.values()) <= 1e-7, errors
+
+
+def test_orthogonal_init_has_spectral_radius_one_and_identity_init_is_le_et_al(rng):
+    p = rnn.init_orthogonal(3, 16, rng)
+    W = p["W_h"][:, :16]
+    np.testing.assert_allclose(W @ W.T, np.eye(16), atol=1e-12)
+    assert np.abs(np.linalg.eigvals(W)).max() == pytest.approx(1.0, abs=1e-12)
+    assert np.abs(np.linalg.eigvals(rnn.init_params(3, 16, rng)["W_h"][:, :16])).max() < 0.9  # default: contractive
+    q = rnn.init_identity(3, 16, rng)
+    assert (q["W_h"][:, :16] == np.eye(16)).all() and (q["b_h"] == 0).all()
+    assert 0.5e-3 < q["W_h"][:, 16:].std() < 2e-3
+    # with W_hh = I and no input, a ReLU RNN keeps a positive state exactly: a memory that does not fade
+    h0 = np.abs(rng.standard_normal((2, 16)))
+    tr = rnn.RELU.forward(q, np.zeros((100, 2, 3)), h0)
+    np.testing.assert_array_equal(tr.h[-1], h0)
+
+
 def test_float32_stays_float32(rng):
     p = rnn.init_params(3, 4, rng, dtype=np.float32)
     tr = rnn.forward(p, rng.standard_normal((5, 2, 3)))
@@ -58,6 +92,7 @@ def test_float32_stays_float32(rng):
     (lambda p, r: rnn.forward(p, r.standard_normal((5, 2, 3)), h0=np.ones((2, 3))), "h0 must have shape"),
     (lambda p, r: rnn.forward({"W_h": np.zeros(3)}, r.standard_normal((5, 2, 3))), r"params\['W_h'\] must have shape"),
     (lambda p, r: rnn.backward(p, None, np.zeros((5, 2, 4))), "trace must be"),
+    (lambda p, r: rnn.forward(p, r.standard_normal((5, 2, 3)), nonlinearity="sigmoid"), "nonlinearity must be one of"),
     (lambda p, r: rnn.init_params(3, 0, r), "hidden_size"),
 ])
 def test_bad_input(rng, call, match):
