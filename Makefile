@@ -63,6 +63,8 @@ browser:
 ## make test: the book build (warnings are errors), then the unit tests, every notebook under nbval
 ## and the website in headless Chromium
 test: $(VENV)/.test node_modules/.installed browser
+	@# The package's layers and no import cycles (pyproject.toml, [tool.importlinter]).
+	$(VENV)/bin/lint-imports
 	$(MAKE) build
 	@# The notebooks under nbval on every core (one kernel per notebook: --dist loadscope), then the other tests.
 	@# pytest exits 5 when it collected no test at all: here that means a broken suite, so fail.
@@ -73,23 +75,22 @@ test: $(VENV)/.test node_modules/.installed browser
 
 ## make strip: remove outputs from notebooks, except cells tagged nbval-check-output
 strip: $(VENV)/.book
-	$(PY) -m lstm_helpers.notebooks strip book
+	$(PY) tools/notebooks.py strip book
 
 ## make refresh: re-execute notebooks and store the outputs of cells tagged nbval-check-output only
 refresh: $(VENV)/.book
-	$(PY) -m lstm_helpers.notebooks refresh book
+	$(PY) tools/notebooks.py refresh book
 
 ## make bench: LSTM speed against PyTorch and the hardware limit, notebook times, slider latency
 bench: $(VENV)/.test
 	$(PY) benchmarks/bench.py
 
-## make full: the book's stored experiments under the fair protocol (lstm_helpers/protocol.py): every
-## model at its own learning rate, 5 seeds, both cores (about 40 minutes; resumes if interrupted);
-## writes benchmarks/full_run.json, which chapters 1, 8, 12 and 15 print beside their CI-sized live runs, and
-## benchmarks/text_run.json, chapter 9a's RNN-vs-LSTM comparison on text (5 learning rates x 5 seeds)
+## make full: the book's stored experiments under the fair protocol (lstm_helpers/experiments/protocol.py,
+## the grids in lstm_helpers/experiments/full.py): every model at its own learning rate and initialisation,
+## 5 seeds, both cores; resumes if interrupted. Writes benchmarks/full_run.json, which the chapters print beside
+## their CI-sized live runs, and benchmarks/text_run.json, chapter 9a's RNN-vs-LSTM comparison on text
 full: $(VENV)/.book
 	$(PY) benchmarks/full_runs.py
-	$(PY) benchmarks/text_runs.py
 
 clean:
 	rm -rf _build

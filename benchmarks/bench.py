@@ -21,7 +21,10 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lstm_helpers import lstm, papers, performance  # noqa: E402
+from lstm_helpers.chapters import ch15_papers as ch15  # noqa: E402
+from lstm_helpers.chapters import ch16_performance as ch16
+from lstm_helpers.engine import lstm  # noqa: E402
+from lstm_helpers.experiments import runner  # noqa: E402
 
 
 def median_time(fn, repeats, warmup=2):
@@ -51,7 +54,7 @@ def time_side(side, B, T, D, H, dtype, repeats):
         return median_time(lambda: lstm.backward(p, lstm.forward(p, x), dh), repeats)
     import torch
 
-    from lstm_helpers import torch_bridge
+    from lstm_helpers.interop import torch_bridge
 
     m = torch_bridge.make_torch_lstm(p)
     xt, dht = torch.tensor(x, requires_grad=True), torch.tensor(dh)
@@ -87,7 +90,7 @@ def lstm_vs_torch(B, T, D, H, dtype, repeats, rounds):
     a, b, k = (float(np.median(times[s])) for s in ("ours", "torch", "ours_kept"))
     return {"B": B, "T": T, "D": D, "H": H, "dtype": np.dtype(dtype).name, "ours_ms": a * 1e3,
             "torch_ms": b * 1e3, "ratio": a / b, "ours_kept_ms": k * 1e3,
-            "flops": performance.matmul_flops(T, B, D, H)}
+            "flops": ch16.matmul_flops(T, B, D, H)}
 
 
 def variants(B, T, D, H, repeats):
@@ -95,10 +98,10 @@ def variants(B, T, D, H, repeats):
     p = lstm.init_params(D, H, rng)
     x = rng.standard_normal((T, B, D))
     dh = rng.standard_normal((T, B, H))
-    out = {name: median_time(lambda n=name: performance.forward_variant(n, p, x), repeats) * 1e3
-           for name in performance.VARIANTS}
+    out = {name: median_time(lambda n=name: ch16.forward_variant(n, p, x), repeats) * 1e3
+           for name in ch16.VARIANTS}
     tr = lstm.forward(p, x)
-    out["backward_per_step_weights"] = median_time(lambda: performance.backward_per_step_weights(p, tr, dh), repeats) * 1e3
+    out["backward_per_step_weights"] = median_time(lambda: ch16.backward_per_step_weights(p, tr, dh), repeats) * 1e3
     out["backward_fused"] = median_time(lambda: lstm.backward(p, tr, dh), repeats) * 1e3
     return out
 
@@ -137,9 +140,9 @@ def scaling(B, D, Ts, Hs, repeats):
 
     t_T = [run(T, 64) for T in Ts]
     t_H = [run(50, H) for H in Hs]
-    return {"T": Ts, "seconds_vs_T": t_T, "slope_T": performance.fit_slope(Ts, t_T),
-            "H": Hs, "seconds_vs_H": t_H, "slope_H": performance.fit_slope(Hs, t_H),
-            "trace_bytes_vs_T": [performance.trace_bytes(T, B, D, 64) for T in Ts]}
+    return {"T": Ts, "seconds_vs_T": t_T, "slope_T": ch16.fit_slope(Ts, t_T),
+            "H": Hs, "seconds_vs_H": t_H, "slope_H": ch16.fit_slope(Hs, t_H),
+            "trace_bytes_vs_T": [ch16.trace_bytes(T, B, D, 64) for T in Ts]}
 
 
 def notebook_times():
@@ -163,8 +166,8 @@ def slider_latency(n=100):
     import matplotlib
 
     matplotlib.use("Agg")
-    from lstm_helpers.explorer import Explorer
     import lstm_helpers
+    from lstm_helpers.explorers.explorer import Explorer
 
     out = {}
     for mod in pkgutil.iter_modules(lstm_helpers.__path__):
@@ -196,12 +199,12 @@ def slider_latency(n=100):
 def machine():
     import torch
 
-    return {**performance.machine_info(), "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
+    return {**runner.machine_info(), "torch": torch.__version__, "torch_threads": torch.get_num_threads()}
 
 
 def table(res):
     """The run as text (the same report chapter 16 prints from the stored run)."""
-    return performance.report(res)
+    return ch16.report(res)
 
 
 def main(argv=None):
@@ -235,7 +238,7 @@ def main(argv=None):
                              [8, 16, 32] if q else [32, 64, 128, 256], reps if q else 10)
     res["sliders"] = slider_latency(5 if q else 100)
     if not q:
-        res["adding_problem"] = papers.adding_until_solved(T=100, max_sequences=60_000)
+        res["adding_problem"] = ch15.adding_until_solved(T=100, max_sequences=60_000)
         if not args.skip_notebooks:
             res["notebooks"] = notebook_times()
     out = pathlib.Path(args.out)

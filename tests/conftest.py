@@ -1,5 +1,11 @@
+import pathlib
+import sys
+
 import numpy as np
 import pytest
+
+# The repository tools (tools/notebooks.py, tools/prose_numbers.py) are scripts, not part of the package.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tools"))
 
 
 @pytest.fixture
@@ -36,3 +42,18 @@ def browser(request):
         b = p.chromium.launch(executable_path=chromium, args=args)
         yield b
         b.close()
+
+
+def decay_explorer():
+    """A small explorer for the explorer tests: memory f**k C_0 over 20 steps, two sliders, one readout."""
+    from lstm_helpers.explorers.explorer import Explorer, Panel, Readout, Series, Slider
+
+    def decay(f=0.9, c0=1.0):
+        k = np.arange(20)
+        return {"k": k, "c": c0 * f ** k, "final": c0 * f ** 19}
+
+    return Explorer(
+        title="Memory decay", compute=decay,
+        sliders=(Slider("f", "forget f", 0.0, 1.0, 0.05, 0.9), Slider("c0", "C_0", -1.0, 1.0, 0.5, 1.0)),
+        panels=(Panel((Series("c", "C_k"),), title="memory", xlabel="step k", ylabel="C", x="k"),),
+        readouts=(Readout("final", "C_19"),), alt="Memory decaying as f to the power k")

@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_helpers.activations import sigmoid, sigmoid_grad_from_output, tanh, tanh_grad_from_output
+from lstm_helpers.engine.activations import sigmoid, sigmoid_grad_from_output, tanh, tanh_grad_from_output
 
 
 def test_sigmoid_matches_definition():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import gradcheck
+from lstm_helpers.engine import gradcheck
 
 
 def test_exact_gradient_of_a_cubic_has_tiny_error(rng):

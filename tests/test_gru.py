@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import perturbed
 
-from lstm_helpers import gradcheck, gru
+from lstm_helpers.engine import gradcheck, gru
 
 torch = pytest.importorskip("torch")
 

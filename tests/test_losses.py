@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import gradcheck, losses
+from lstm_helpers.engine import gradcheck, losses
 
 
 def test_cross_entropy_hand_value_and_gradient(rng):

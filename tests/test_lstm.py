@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from conftest import perturbed
 
-from lstm_helpers import gradcheck, lstm, torch_bridge
+from lstm_helpers.engine import gradcheck, lstm
+from lstm_helpers.interop import torch_bridge
 
 torch = pytest.importorskip("torch")
 

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import gradcheck, models, tasks
+from lstm_helpers.engine import gradcheck
+from lstm_helpers.training import models, tasks
 
 
 @pytest.mark.parametrize("cell", ["lstm", "rnn", "gru"])

@@ -3,9 +3,8 @@ counts, no widget state; and every notebook of the book is in the table of conte
 import pathlib
 
 import nbformat
+import notebooks
 import pytest
-
-from lstm_helpers import notebooks
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BOOK = sorted((ROOT / "book").glob("*.ipynb"))
@@ -54,7 +53,7 @@ def test_old_comment_marker_moves_into_the_tag_and_is_reported_until_then():
 def test_every_chapter_starts_with_the_run_locally_cell(path):
     cell = notebooks.first_code_cell(nbformat.read(path, as_version=4))
     assert cell.source == notebooks.SETUP_CELL and notebooks.SETUP_TAG in cell.metadata.get("tags", []), \
-        f"run: python -m lstm_helpers.notebooks setup book -- {path.name}"
+        f"run: python tools/notebooks.py setup book -- {path.name}"
 
 
 def test_setup_cell_finds_a_clone_or_says_what_to_do(tmp_path, monkeypatch):

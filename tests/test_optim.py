@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import optim
+from lstm_helpers.engine import optim
 
 
 def test_clip_scales_to_the_limit_and_reports_the_norm():

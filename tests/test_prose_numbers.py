@@ -3,9 +3,9 @@ the extractor and the matching rule on hand-written notebooks, then every page o
 import pathlib
 
 import nbformat
+import notebooks
+import prose_numbers
 import pytest
-
-from lstm_helpers import notebooks, prose_numbers
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "book").glob("*.md"))

@@ -1,12 +1,11 @@
 """The fair-comparison protocol: learning rate chosen on validation, seeds summarised, probes measured."""
-import importlib.util
-import json
 import pathlib
 
 import numpy as np
 import pytest
 
-from lstm_helpers import models, protocol
+from lstm_helpers.experiments import protocol
+from lstm_helpers.training import models
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -97,25 +96,6 @@ def test_validation_and_test_sequences_differ_and_are_seeded():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-
-
-def test_full_runs_script_quick_grid_stores_every_run_and_the_chosen_rates(tmp_path):
-    spec = importlib.util.spec_from_file_location("full_runs", ROOT / "benchmarks" / "full_runs.py")
-    full_runs = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(full_runs)
-    res = full_runs.main(["--quick", "--workers", "2", "--out", str(tmp_path / "f.json")])
-    stored = json.loads((tmp_path / "f.json").read_text())
-    q = full_runs.QUICK
-    groups = {f"{m}|{t}|{n}" for t, n, ms in q["grid"] for m in ms}
-    assert set(stored["chosen_lr"]) == set(stored["lrs_tried"]) == groups
-    n = sum(len(lrs) for lrs in stored["lrs_tried"].values()) * len(q["seeds"])
-    assert len(stored["runs"]) == n == len(res["runs"])
-    for g, lrs in stored["lrs_tried"].items():    # the grid grew along the ladder only while the choice sat at an edge
-        assert set(q["lrs"]) <= set(lrs) <= set(q["ladder"])
-        chosen = stored["chosen_lr"][g]
-        assert chosen not in (lrs[0], lrs[-1]) or chosen in (q["ladder"][0], q["ladder"][-1])
-    for r in stored["runs"]:                      # curves and probes are kept for the chosen rates only
-        assert ("probes" in r) == (r["lr"] == stored["chosen_lr"][f"{r['model']}|{r['task']}|{r['size']}"])
 
 
 def test_figure_labels_put_the_biases_in_mathtext():

@@ -1,7 +1,7 @@
 """Summarising protocol runs: the learning rate chosen on validation, medians, seeds solved, tables."""
 import pytest
 
-from lstm_helpers import protocol, results
+from lstm_helpers.experiments import protocol, results
 
 
 def fake(lr, seed, val, test, task="recall", model="rnn", size=20, solved_at=3200):
@@ -52,8 +52,12 @@ def test_load_rejects_a_missing_or_foreign_file(tmp_path):
     with pytest.raises(ValueError, match="does not exist"):
         results.load(tmp_path / "none.json")
     (tmp_path / "old.json").write_text('{"forgetting": {}}')
-    with pytest.raises(ValueError, match="with a 'runs' list"):
+    with pytest.raises(ValueError, match="with a 'runs' entry"):
         results.load(tmp_path / "old.json")
+    assert results.load(tmp_path / "old.json", require=None) == {"forgetting": {}}
+    (tmp_path / "list.json").write_text("[]")
+    with pytest.raises(ValueError, match="stored run"):
+        results.load(tmp_path / "list.json", require=None)
     with pytest.raises(ValueError, match="runs must hold at least one run"):
         results.choose_lr([])
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from conftest import perturbed
 
-from lstm_helpers import gradcheck, rnn, torch_bridge
+from lstm_helpers.engine import gradcheck, rnn
+from lstm_helpers.interop import torch_bridge
 
 torch = pytest.importorskip("torch")
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import tasks
+from lstm_helpers.training import tasks
 
 
 def test_adding_problem_structure(rng):

@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 from conftest import perturbed
 
-from lstm_helpers import lstm, rnn, torch_bridge
+from lstm_helpers.engine import lstm, rnn
+from lstm_helpers.interop import torch_bridge
+from lstm_helpers.training import models
 
 torch = pytest.importorskip("torch")
 
@@ -34,3 +36,21 @@ def test_from_torch_sums_the_two_biases():
 def test_rnn_module_dtype_follows_params(rng):
     p = rnn.init_params(3, 4, rng, dtype=np.float32)
     assert torch_bridge.make_torch_rnn(p).weight_hh_l0.dtype == torch.float32
+
+
+def test_torch_model_params_reads_a_trained_pair_back():
+    torch.manual_seed(0)
+    net, head = torch.nn.LSTM(3, 4).double(), torch.nn.Linear(4, 2).double()
+    p = torch_bridge.torch_model_params(net, head)
+    x = torch.randn(5, 2, 3, dtype=torch.float64)
+    expected = head(net(x)[0][-1]).detach().numpy()
+    np.testing.assert_allclose(models.predict("lstm", p, x.numpy()), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("net, head, match", [
+    (lambda: torch.nn.GRU(3, 4), lambda: torch.nn.Linear(4, 2), "net must be"),
+    (lambda: torch.nn.LSTM(3, 4), lambda: torch.nn.Linear(5, 2), "head must be"),
+])
+def test_torch_model_params_rejects_other_layers(net, head, match):
+    with pytest.raises(ValueError, match=match):
+        torch_bridge.torch_model_params(net(), head())

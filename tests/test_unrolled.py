@@ -2,8 +2,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from lstm_helpers import unrolled
-from lstm_helpers.plotting import GATE_COLORS
+from lstm_helpers.figures import unrolled
+from lstm_helpers.figures.style import GATE_COLORS
 
 matplotlib.use("Agg")
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_helpers import validation as v
+from lstm_helpers.engine import validation as v
 
 
 def test_check_array_accepts_and_casts():

@@ -61,7 +61,7 @@ def serve(site, gzip_text=False):
 def audit(site, pages):
     os.environ["LSTM_SITE"] = str(site)
     sys.path.insert(0, str(ROOT / "tests"))
-    import test_site as t                                   # the probes (they read LSTM_SITE)
+    import test_site as t  # the probes (they read LSTM_SITE)
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(site)

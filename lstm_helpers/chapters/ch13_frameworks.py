@@ -1,0 +1,112 @@
+"""Chapter 13, "LSTM in PyTorch and Keras": the same model in three implementations.
+
+Gate orders: ours (f, i, C̃, o as separate matrices on [h_{t−1}, x_t]); PyTorch (i, f, g, o stacked,
+separate input and recurrent matrices, two biases -- see ``interop.torch_bridge``); Keras (i, f, c, o stacked,
+kernel (D, 4H) and recurrent_kernel (H, 4H) multiplying from the right, one bias (4H,)).
+PyTorch and Keras are optional: ``available()`` says what is installed and how to install the rest.
+The chapter writes the weight copies and a training step out in code; this module holds the tested
+versions and the training runs; the weight mappings are in ``interop.torch_bridge`` and ``interop.keras_bridge``.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from lstm_helpers.engine import lstm
+from lstm_helpers.engine.validation import check_number, check_positive_int
+from lstm_helpers.interop import keras_bridge, torch_bridge
+from lstm_helpers.training import models, tasks
+
+INSTALL = {"torch": "pip install torch==2.13.0  (CPU build)", "keras": "pip install keras==3.15.1  (runs on PyTorch)"}
+
+
+def available():
+    """{"torch": bool, "keras": bool}; Keras is imported with KERAS_BACKEND=torch (no TensorFlow)."""
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    found = {}
+    for name in ("torch", "keras"):
+        try:
+            __import__(name)
+            found[name] = True
+        except ImportError:
+            found[name] = False
+    return found
+
+
+def install_hint():
+    """A message listing what is missing and the command that installs it ('' if nothing is missing)."""
+    missing = [n for n, ok in available().items() if not ok]
+    return "\n".join(f"{n} is not installed: {INSTALL[n]}" for n in missing)
+
+
+def three_way(seed=0, T=12, B=4, D=5, H=8):
+    """Run one sequence batch through ours, PyTorch and Keras with the same float64 weights.
+
+    Returns {"torch": max |ours − torch| over h, "keras": max |ours − keras| over h}.
+    """
+    T, B, D, H = (check_positive_int(n, v) for n, v in (("T", T), ("B", B), ("D", D), ("H", H)))
+    import torch
+
+    rng = np.random.default_rng(seed)
+    p = {k: v + 0.2 * rng.standard_normal(v.shape) for k, v in lstm.init_params(D, H, rng).items()}
+    x = rng.standard_normal((T, B, D))
+    ours = lstm.forward(p, x).h
+    with torch.no_grad():
+        theirs = torch_bridge.make_torch_lstm(p)(torch.from_numpy(x))[0].numpy()
+    keras_out = np.asarray(keras_bridge.make_keras_lstm(p)(np.swapaxes(x, 0, 1)).detach().cpu().numpy())   # Keras: (B, T, H)
+    return {"torch": float(np.abs(ours - theirs).max()),
+            "keras": float(np.abs(ours - np.swapaxes(keras_out, 0, 1)).max())}
+
+
+def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, lr=1e-2, clip=1.0,
+                       batch=32):
+    """Train nn.LSTM + nn.Linear on the recall task in PyTorch (float32, Adam, global clipping).
+
+    forget_bias: None keeps PyTorch's initialisation (every bias uniform in [−1/√H, 1/√H], and
+    b_ih + b_hh is what acts); a number sets the forget block (rows H … 2H) of b_ih to it and of
+    b_hh to 0, so b_f = forget_bias as in our engine.
+    Returns {"accuracy": test accuracy on 500 sequences, "ours_accuracy": the same weights run by
+    our engine, "same_predictions": whether both predict the same class for every test sequence,
+    "params": our params (with W_y, b_y) copied out of the trained model}.
+    """
+    gap, hidden, steps, batch = (check_positive_int(n, v) for n, v in
+                                 (("gap", gap), ("hidden", hidden), ("steps", steps), ("batch", batch)))
+    seed = check_positive_int("seed", seed, minimum=0)
+    if forget_bias is not None:
+        forget_bias = check_number("forget_bias", forget_bias, -10, 10)
+    lr = check_number("lr", lr, 1e-8, 10)
+    clip = check_number("clip", clip, 1e-8)
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)                # tiny matrices: one thread was fastest where we timed it
+    try:
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        V = len(tasks.recall_vocab().tokens)
+        net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, 6)
+        if forget_bias is not None:
+            with torch.no_grad():
+                net.bias_ih_l0[hidden:2 * hidden] = forget_bias     # PyTorch's order: i, f, g, o
+                net.bias_hh_l0[hidden:2 * hidden] = 0.0
+        weights = list(net.parameters()) + list(head.parameters())
+        opt = torch.optim.Adam(weights, lr=lr)
+        for _ in range(steps):
+            x, y, _ = tasks.recall_task(batch, gap, rng)
+            out, _ = net(torch.tensor(x, dtype=torch.float32))          # (T, B, H)
+            loss = torch.nn.functional.cross_entropy(head(out[-1]), torch.tensor(y))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(weights, clip)
+            opt.step()
+        x, y, _ = tasks.recall_task(500, gap, np.random.default_rng(10_000 + gap))
+        with torch.no_grad():
+            pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
+    finally:
+        torch.set_num_threads(threads)
+    ours = torch_bridge.torch_model_params(net, head)
+    ours_pred = models.predict("lstm", ours, x.astype(np.float32)).argmax(axis=-1)
+    return {"accuracy": float(np.mean(pred == y)), "params": ours,
+            "ours_accuracy": float(np.mean(ours_pred == y)),
+            "same_predictions": bool(np.array_equal(pred, ours_pred))}
