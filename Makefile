@@ -56,9 +56,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-## browser: headless Chromium from Debian's packages, for the website tests
+## browser: headless Chromium from Debian's packages, for the website tests (a Google Chrome already installed,
+## as on GitHub's runners, does too)
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq chromium)
 
 ## make test: the book build (warnings are errors), then the unit tests, every notebook under nbval
 ## and the website in headless Chromium

@@ -28,7 +28,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 JUPYTER = ROOT / ".venv" / "bin" / "jupyter"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "google-chrome"))), "/usr/bin/chromium")  # Debian; GitHub runners
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 CHAPTER = "04_conveyor_belt.ipynb"      # an explorer chapter with an exercise dropdown and a citation

@@ -36,7 +36,7 @@ from PIL import Image
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = pathlib.Path(os.environ.get("LSTM_SITE", ROOT / "_build" / "html"))   # another built copy: LSTM_SITE=...
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "google-chrome"))), "/usr/bin/chromium")  # Debian; GitHub runners
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
