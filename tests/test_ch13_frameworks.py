@@ -4,7 +4,6 @@ import pytest
 from lstm_helpers.chapters import ch13_frameworks as ch13
 
 torch = pytest.importorskip("torch")
-frontends = ch13.available()          # sets KERAS_BACKEND=torch before keras is imported
 
 
 def test_three_implementations_agree():
@@ -16,11 +15,6 @@ def test_three_implementations_agree():
 def test_torch_training_weights_give_the_same_predictions_in_our_engine():
     r = ch13.train_torch_recall(gap=2, hidden=8, steps=40)
     assert r["accuracy"] == r["ours_accuracy"]
-
-
-def test_install_hint_names_missing_packages(monkeypatch):
-    monkeypatch.setattr(ch13, "available", lambda: {"torch": True, "keras": False})
-    assert ch13.install_hint() == "keras is not installed: " + ch13.INSTALL["keras"]
 
 
 def test_bad_sizes():

@@ -303,6 +303,34 @@ def test_no_test_plumbing_on_the_page(audit, name):
     assert not re.search(r"nbval", text, re.I), re.search(r".{0,60}nbval.{0,60}", text, re.I | re.S).group(0)
 
 
+# What a page shows when a result is missing: an install hint, an error, a traceback.
+MISSING = re.compile(r"is not installed|pip install|No module named|Traceback|\w+Error:")
+
+
+def checked_lines(notebook):
+    """The text lines every checked cell of a notebook prints (its stored output, which nbval compares)."""
+    cells = json.loads(notebook.read_text())["cells"]
+    out = []
+    for c in cells:
+        if "nbval-check-output" in c.get("metadata", {}).get("tags", []):
+            for o in c.get("outputs", []):
+                out += [line.strip() for line in "".join(o.get("text", "")).splitlines() if line.strip()]
+    return out
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_result_is_on_the_page_and_no_install_hint(name):
+    html = (SITE / name).read_text()
+    outputs = re.findall(r'<div class="cell_output docutils container">(.*?)</div>\s*</div>', html, re.S)
+    bad = [re.sub(r"<[^>]+>", "", o).strip()[:120] for o in outputs if MISSING.search(re.sub(r"<[^>]+>", "", o))]
+    assert bad == [], f"{name}: {bad}"
+    notebook = ROOT / name.replace(".html", ".ipynb")
+    if notebook.is_file():                      # every line a checked cell prints is on the built page
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", html)).split())
+        missing = [line for line in checked_lines(notebook) if " ".join(line.split()) not in text]
+        assert missing == [], f"{name}: checked output not on the page: {missing[:3]}"
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_html_is_light(name):
     html = (SITE / name).read_text()

@@ -8,22 +8,55 @@ folder, no errors allowed, the build's timeout -- for every notebook that is not
 (default: every core), and stores each result in ``_build/.jupyter_cache`` exactly as myst-nb would. The build
 then finds every notebook cached ("Using cached notebook"). A notebook that fails here is left out of the cache,
 so the build executes it again and reports the error the usual way. Text notebooks (``.md``) are left to the build.
+
+jupyter-cache knows a notebook by its code alone: an executed page would survive a change of the package behind
+it, of a stored run it prints, or of an installed library (e.g. a chapter built without PyTorch). So the cache
+carries a fingerprint of all of those (``fingerprint``), and is emptied when it no longer matches.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import os
 import pathlib
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from lstm_helpers.experiments import runner  # noqa: E402
+
 CACHE = ROOT / "_build" / ".jupyter_cache"
 TIMEOUT = 600          # _config.yml: execute.timeout
-# The book's matrices are small: one BLAS thread per kernel (as the Makefile sets), or the parallel kernels'
-# threads fight over the cores (measured: 850 s wall for the book with two threads per kernel on 2 cores).
-THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# What an executed page depends on besides its own code: the package, the stored runs and data it reads.
+INPUTS = ("lstm_helpers/**/*", "benchmarks/*.json", "references.bib")
+
+
+def fingerprint(root=ROOT):
+    """A hash of everything an executed page depends on besides its own code: every file of INPUTS (path and
+    bytes) and every installed distribution's name and version."""
+    h = hashlib.sha256()
+    for pattern in INPUTS:
+        for path in sorted(p for p in root.glob(pattern) if p.is_file() and "__pycache__" not in p.parts):
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    dists = sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions())
+    h.update("\n".join(dists).encode())
+    return h.hexdigest()
+
+
+def renew_if_stale(cache_dir=CACHE, root=ROOT):
+    """Empty the execution cache when the fingerprint it was made with is not the current one; returns True
+    when it did."""
+    stamp, now = pathlib.Path(cache_dir) / "FINGERPRINT", fingerprint(root)
+    stale = pathlib.Path(cache_dir).is_dir() and (not stamp.is_file() or stamp.read_text() != now)
+    if stale:
+        shutil.rmtree(cache_dir)
+    pathlib.Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    stamp.write_text(now)
+    return stale
 
 
 def _execute(path):
@@ -59,10 +92,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
-    for name, value in THREADS.items():
-        os.environ.setdefault(name, value)      # inherited by every kernel started below
+    # The book's matrices are small: one BLAS thread per kernel (inherited by every kernel started below), or
+    # the parallel kernels' threads fight over the cores (measured: 850 s wall for the book with two threads per
+    # kernel on 2 cores).
+    runner.one_blas_thread()
     if args.jobs < 1:
         raise ValueError(f"--jobs: expected a positive number of processes, got {args.jobs}")
+    if renew_if_stale():
+        print("execute_book: the package, a stored run or an installed library changed: cache emptied")
     cache = get_cache(str(CACHE))
     todo = pending(cache, sorted(str(p) for p in (ROOT / "book").glob("*.ipynb")))
     if not todo:

@@ -3,13 +3,11 @@
 Gate orders: ours (f, i, C̃, o as separate matrices on [h_{t−1}, x_t]); PyTorch (i, f, g, o stacked,
 separate input and recurrent matrices, two biases -- see ``interop.torch_bridge``); Keras (i, f, c, o stacked,
 kernel (D, 4H) and recurrent_kernel (H, 4H) multiplying from the right, one bias (4H,)).
-PyTorch and Keras are optional: ``available()`` says what is installed and how to install the rest.
 The chapter writes the weight copies and a training step out in code; this module holds the tested
 versions and the training runs; the weight mappings are in ``interop.torch_bridge`` and ``interop.keras_bridge``.
 """
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
@@ -17,28 +15,6 @@ from lstm_helpers.engine import lstm
 from lstm_helpers.engine.validation import check_number, check_positive_int
 from lstm_helpers.interop import keras_bridge, torch_bridge
 from lstm_helpers.training import models, tasks
-
-INSTALL = {"torch": "pip install torch==2.13.0  (CPU build)", "keras": "pip install keras==3.15.1  (runs on PyTorch)"}
-
-
-def available():
-    """{"torch": bool, "keras": bool}; Keras is imported with KERAS_BACKEND=torch (no TensorFlow)."""
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    found = {}
-    for name in ("torch", "keras"):
-        try:
-            __import__(name)
-            found[name] = True
-        except ImportError:
-            found[name] = False
-    return found
-
-
-def install_hint():
-    """A message listing what is missing and the command that installs it ('' if nothing is missing)."""
-    missing = [n for n, ok in available().items() if not ok]
-    return "\n".join(f"{n} is not installed: {INSTALL[n]}" for n in missing)
-
 
 def three_way(seed=0, T=12, B=4, D=5, H=8):
     """Run one sequence batch through ours, PyTorch and Keras with the same float64 weights.
