@@ -3,11 +3,8 @@ import pytest
 
 from lstm_helpers.chapters import ch13_frameworks as ch13
 
-torch = pytest.importorskip("torch")
-
 
 def test_three_implementations_agree():
-    pytest.importorskip("keras")
     diff = ch13.three_way(seed=1, T=6, B=3, D=4, H=5)
     assert diff["torch"] < 1e-12 and diff["keras"] < 1e-12
 

@@ -6,14 +6,6 @@ from lstm_helpers.engine import lstm
 from lstm_helpers.experiments import protocol, results
 
 
-def test_pinned_gate_is_exactly_open_and_stays_put_under_training():
-    p = ch15.pin_gate(lstm.init_params(3, 4, np.random.default_rng(0)), "f")
-    tr = lstm.forward(p, np.random.default_rng(1).standard_normal((5, 2, 3)))
-    assert np.all(tr.f == 1.0)
-    g = lstm.backward(p, tr, np.ones_like(tr.h))
-    assert np.abs(g["W_f"]).max() < 1e-15 and np.abs(g["b_f"]).max() < 1e-15
-
-
 def test_without_forget_gate_the_cell_state_grows_linearly_on_a_positive_stream():
     no_f = ch15.stream_cell_state(True, T=400, hidden=4)
     with_f = ch15.stream_cell_state(False, T=400, hidden=4)
@@ -59,7 +51,6 @@ def test_the_ablation_variants_pin_their_gate_open():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: ch15.pin_gate(lstm.init_params(3, 4, np.random.default_rng(0)), "c"), "gate must be one of"),
     (lambda: ch15.adding_until_solved(T=5, lr=0.0), "lr must be a finite number"),
     (lambda: ch15.adding_until_solved(T=1), "T must be an integer >= 2"),
 ])

@@ -2,11 +2,10 @@
 and an independent PyTorch autograd implementation of the same equations."""
 import numpy as np
 import pytest
+import torch
 from conftest import perturbed
 
 from lstm_helpers.engine import gradcheck, gru
-
-torch = pytest.importorskip("torch")
 
 
 def make(rng, D=3, H=4, T=6, B=2):

@@ -4,9 +4,7 @@ import pytest
 from lstm_helpers.engine import lstm
 from lstm_helpers.interop import keras_bridge
 
-pytest.importorskip("torch")
-keras_bridge.backend()                 # KERAS_BACKEND=torch before keras is imported
-keras = pytest.importorskip("keras")
+keras = keras_bridge.backend()         # Keras 3 on the PyTorch backend
 
 
 def test_keras_weight_layout_and_round_trip():

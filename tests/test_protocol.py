@@ -4,6 +4,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from lstm_helpers.engine import lstm
 from lstm_helpers.experiments import protocol
 from lstm_helpers.training import models
 
@@ -103,3 +104,13 @@ def test_figure_labels_put_the_biases_in_mathtext():
     assert protocol.math_label("gru_z3") == "GRU ($b_z = 3$)"
     assert protocol.math_label("irnn") == "IRNN (ReLU, $W_{hh} = I$)"
     assert protocol.math_label("rnn") == "RNN (default)" and protocol.label("lstm_f3_i-3") == "LSTM (b_f = 3, b_i = −3)"
+
+
+def test_pinned_gate_is_exactly_open_and_stays_put_under_training():
+    p = protocol.pin_gate(lstm.init_params(3, 4, np.random.default_rng(0)), "f")
+    tr = lstm.forward(p, np.random.default_rng(1).standard_normal((5, 2, 3)))
+    assert np.all(tr.f == 1.0)
+    g = lstm.backward(p, tr, np.ones_like(tr.h))
+    assert np.abs(g["W_f"]).max() < 1e-15 and np.abs(g["b_f"]).max() < 1e-15
+    with pytest.raises(ValueError, match="gate must be one of"):
+        protocol.pin_gate(p, "c")

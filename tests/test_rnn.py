@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
+import torch
 from conftest import perturbed
 
 from lstm_helpers.engine import gradcheck, rnn
 from lstm_helpers.interop import torch_bridge
-
-torch = pytest.importorskip("torch")
 
 
 def make(rng, D=3, H=4, T=6, B=2):

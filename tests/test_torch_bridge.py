@@ -1,12 +1,11 @@
 import numpy as np
 import pytest
+import torch
 from conftest import perturbed
 
 from lstm_helpers.engine import lstm, rnn
 from lstm_helpers.interop import torch_bridge
 from lstm_helpers.training import models
-
-torch = pytest.importorskip("torch")
 
 
 def test_lstm_state_uses_pytorch_gate_order(rng):

@@ -2,7 +2,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from lstm_helpers.figures import unrolled
+from lstm_helpers.figures import style, unrolled
 from lstm_helpers.figures.style import GATE_COLORS
 
 matplotlib.use("Agg")
@@ -107,7 +107,7 @@ def test_text_is_large_enough_for_a_phone(cell):
     ax = unrolled.plot_unrolled(cell)
     sizes = [t.get_fontsize() for t in ax.texts] + [ax.title.get_fontsize()]
     assert min(sizes) >= 12
-    assert ax.figure.get_size_inches()[0] == pytest.approx(6.8)
+    assert ax.figure.get_size_inches()[0] == pytest.approx(style.WIDTH) and style.WIDTH <= 7.0
     matplotlib.pyplot.close(ax.figure)
 
 
@@ -191,7 +191,7 @@ def test_stacked_flows_one_chain_each_legible_with_a_key():
     sizes = {"C": [1e-3, 1e-2, 1e-1], "h": [1e-2, 1e-1, 1.0, 0.5]}
     fig = unrolled.plot_flows({"first": sizes, "second": sizes}, ["a", "b", "c"])
     assert [ax.get_title() for ax in fig.axes] == ["first", "second"]
-    assert fig.get_size_inches()[0] == pytest.approx(6.8)
+    assert fig.get_size_inches()[0] == pytest.approx(style.WIDTH)
     texts_ = [t for ax in fig.axes for t in ax.texts] + fig.legends[0].get_texts()
     assert min(t.get_fontsize() for t in texts_) >= 12
     c = [p.get_linewidth() for p in arrows(fig.axes[0], GATE_COLORS["c"])]

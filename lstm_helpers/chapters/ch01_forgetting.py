@@ -57,7 +57,7 @@ def accuracy_table(summary, gaps, kinds=tuple(KINDS)):
 def plot_accuracy_vs_gap(summary, gaps, kinds=tuple(KINDS), title="Recall against the gap", ax=None):
     """Median test accuracy against the number of filler words (line) with every seed (dots)."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.4)
+        _, ax = new_figure(height=3.4)
     for k, kind in enumerate(kinds):
         med = [summary[(kind, "recall", g)]["median"] for g in gaps]
         ax.plot(gaps, med, "-", label=protocol.math_label(kind), color=COLORS[kind], lw=2)
@@ -138,7 +138,7 @@ def lstm_cell_path(params, x):
 def plot_gradient_vs_lag(res, ax=None):
     """‖∂L/∂x_{T−k}‖ against k, log scale."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.2)
+        _, ax = new_figure(height=3.2)
     for kind in KINDS:
         if kind in res:
             ax.semilogy(res["lag"], res[kind], label=protocol.math_label(kind), color=COLORS[kind])
@@ -154,7 +154,7 @@ def plot_jacobians(jac, cell_paths, ax=None):
     cell_paths: {kind: (T,) from lstm_cell_path}.
     """
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.2)
+        _, ax = new_figure(height=3.2)
     k = np.arange(1, len(jac["product_norm"]) + 1)
     ax.semilogy(k, jac["product_norm"], label=r"RNN: $\|J_T \cdots J_{T-k+1}\|$", color=COLORS["rnn"])
     for kind, path in cell_paths.items():

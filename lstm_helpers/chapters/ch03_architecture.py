@@ -30,7 +30,7 @@ def accumulating_example(T=12):
 def plot_c_vs_h(trace, ax=None, unit=0):
     """C_t and h_t of one unit over time (batch element 0)."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=2.8)
+        _, ax = new_figure(height=2.8)
     t = np.arange(trace.c.shape[0])
     ax.plot(t, trace.c[:, 0, unit], "o-", color=GATE_COLORS["c"], label="cell state C_t (long-term)")
     ax.plot(t, trace.h[:, 0, unit], "o-", color=GATE_COLORS["h"], label="hidden state h_t (short-term)")

@@ -11,7 +11,7 @@ import numpy as np
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.validation import check_array, check_number
 from lstm_helpers.explorers.explorer import Explorer, Panel, Readout, Series, Slider
-from lstm_helpers.figures.style import GATE_COLORS, label, new_figure
+from lstm_helpers.figures.style import GATE_COLORS, WIDTH, label, new_figure
 
 T_DEMO = 12
 
@@ -97,7 +97,7 @@ def plot_activations(ax=None):
     from lstm_helpers.engine.activations import sigmoid
 
     if ax is None:
-        _, ax = new_figure(width=6, height=2.8)
+        _, ax = new_figure(width=0.85 * WIDTH, height=2.8)
     z = np.linspace(-6, 6, 241)
     ax.plot(z, sigmoid(z), label="σ(z): gates, between 0 and 1", color=GATE_COLORS["f"])
     ax.plot(z, np.tanh(z), label="tanh(z): values, between −1 and 1", color=GATE_COLORS["c_tilde"])
@@ -110,7 +110,7 @@ def plot_gate_heatmaps(trace, axes=None):
     """f, i, C̃, o of one sequence as heatmaps (unit × time), in two rows of two (7 in: the page column).
     trace: lstm.Trace with B ≥ 1."""
     if axes is None:
-        _, axes = new_figure(2, 2, width=7.0, height=4.4, sharey=True)
+        _, axes = new_figure(2, 2, height=4.4, sharey=True)
     axes = np.ravel(axes)
     for ax, (name, title, cmap, lim) in zip(axes, (("f", "forget f", "Oranges", (0, 1)),
                                                    ("i", "input i", "Greens", (0, 1)),

@@ -19,7 +19,7 @@ from lstm_helpers.training import loop, models, tasks
 STORY = ["Pakistan", "school", "friends", "rain", "music", "city", "years", "food", "went", "<speak>"]
 WHERE = ("country word", "filler words", "<speak>")     # the rows of gate_summary
 ROWS = (("f", r"$f_t$"), ("i", r"$i_t$"), ("o", r"$o_t$"), ("c", r"$C_t$"))
-FONT = 13   # pt; a 6.8 in figure shown on a ~360 px phone screen keeps 13 pt text at ~10 px
+FONT = 13   # pt; a 7 in figure shown on a ~360 px phone screen keeps 13 pt text at ~10 px
 
 
 def _unit(name, unit, H):
@@ -71,7 +71,7 @@ def init_small(hidden, rng, forget_bias=3.0, input_bias=-3.0):
     check_rng("rng", rng)
     input_bias = check_number("input_bias", input_bias)
     V = len(tasks.recall_vocab().tokens)
-    params = models.init_model("lstm", V, hidden, 6, rng, forget_bias=forget_bias)
+    params = models.init_model("lstm", V, hidden, tasks.N_CLASSES, rng, forget_bias=forget_bias)
     params["b_i"][:] = input_bias
     return params
 
@@ -121,8 +121,8 @@ def country_units(params, gap=15, n=600, seed=2):
     """
     x, y, _ = tasks.recall_task(n, gap, np.random.default_rng(seed))
     c = lstm.forward(models.cell_params(params), x).c[-2, :, :]            # (n, H) just before <speak>
-    means = np.stack([c[y == k].mean(axis=0) for k in range(6)])
-    within = np.mean([c[y == k].var(axis=0) for k in range(6)], axis=0)
+    means = np.stack([c[y == k].mean(axis=0) for k in range(tasks.N_CLASSES)])
+    within = np.mean([c[y == k].var(axis=0) for k in range(tasks.N_CLASSES)], axis=0)
     scores = means.var(axis=0) / (within + 1e-12)
     return np.argsort(scores)[::-1], scores
 
@@ -179,11 +179,11 @@ def unit_memories(params, units, words_after):
 
 def plot_unit_memories(memories, units, axes=None):
     """Draw ``unit_memories``: one panel per unit, one line per country.   memories: (6, T, U)."""
-    if np.ndim(memories) != 3 or np.shape(memories)[0] != 6 or np.shape(memories)[2] != len(units):
+    if np.ndim(memories) != 3 or np.shape(memories)[0] != tasks.N_CLASSES or np.shape(memories)[2] != len(units):
         raise ValueError(f"memories must be the (6, T, {len(units)}) result of unit_memories for these units; "
                          f"got shape {np.shape(memories)}")
     if axes is None:
-        _, axes = new_figure(1, len(units), width=7.0, height=3.2, squeeze=False)
+        _, axes = new_figure(1, len(units), height=3.2, squeeze=False)
         axes = axes[0]
     for k, (a, unit) in enumerate(zip(axes, units)):
         for j, country in enumerate(tasks.recall_vocab().countries):
@@ -228,7 +228,7 @@ def plot_story_gates(panels, words, axes=None):
     """
     words = list(words)
     if axes is None:
-        _, axes = new_figure(len(panels), 1, width=6.8, height=2.6 * len(panels), squeeze=False)
+        _, axes = new_figure(len(panels), 1, height=2.6 * len(panels), squeeze=False)
         axes = axes[:, 0]
     for ax, (title, values) in zip(axes, panels):
         if any(np.shape(values[g]) != (len(words),) for g, _ in ROWS):

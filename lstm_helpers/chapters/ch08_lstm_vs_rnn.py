@@ -67,7 +67,7 @@ def plot_seeds(summary, model_keys, settings, ax=None):
     (all of one task). Recall: test accuracy; adding: test MSE on a log axis."""
     task = settings[0][0]
     if ax is None:
-        _, ax = new_figure(width=6.8, height=3.4)
+        _, ax = new_figure(height=3.4)
     width = 0.8 / len(model_keys)
     for k, m in enumerate(model_keys):
         for j, (_, size) in enumerate(settings):
@@ -100,7 +100,7 @@ def _grid(n):
     Returns the n axes in reading order."""
     ncols = 2 if n == 4 else min(n, 3)
     nrows = -(-n // ncols)
-    _, axes = new_figure(nrows, ncols, width=6.8, height=2.9 * nrows, sharey=True, squeeze=False)
+    _, axes = new_figure(nrows, ncols, height=2.9 * nrows, sharey=True, squeeze=False)
     axes = list(axes.ravel())
     for ax in axes[n:]:
         ax.set_visible(False)

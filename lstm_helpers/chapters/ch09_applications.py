@@ -4,7 +4,7 @@ from __future__ import annotations
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from lstm_helpers.engine.validation import check_option
-from lstm_helpers.figures.style import GATE_COLORS, new_figure
+from lstm_helpers.figures.style import GATE_COLORS, WIDTH, new_figure
 
 SHAPES = {
     "many-to-one": ("sentiment, classification", ["not", "bad", "at", "all"], [None, None, None, "positive"]),
@@ -29,7 +29,7 @@ def draw_shape(kind, ax=None):
     check_option("kind", kind, SHAPES)
     use, inputs, outputs = SHAPES[kind]
     if ax is None:
-        _, ax = new_figure(width=5, height=2.6)
+        _, ax = new_figure(width=0.7 * WIDTH, height=2.6)
     n = len(inputs)
     ax.set_xlim(-0.7, n - 0.3)
     ax.set_ylim(-0.35, 2.3)
@@ -52,10 +52,10 @@ def draw_shape(kind, ax=None):
 def draw_all():
     """The three shapes one above the other, on one time axis; returns the figure.
 
-    Stacked rather than side by side so that the figure fits the page (6.5 in wide) with its
+    Stacked rather than side by side so that the figure fits the page column (style.WIDTH) with its
     text at 9-10 pt: the boxes have the same size in every row.
     """
-    fig, axes = new_figure(len(SHAPES), 1, width=6.5, height=4.8)
+    fig, axes = new_figure(len(SHAPES), 1, height=4.8)
     longest = max(len(inputs) for _, inputs, _ in SHAPES.values())
     for ax, kind in zip(axes, SHAPES):
         draw_shape(kind, ax)

@@ -61,7 +61,7 @@ def plot_losses(logs, unigram, ax=None):
     """Validation loss after each round for each model (logs: {label: log}) against the two
     baselines (uniform guess ln V, character frequencies)."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.0)
+        _, ax = new_figure(height=3.0)
     for (name, log), marker in zip(logs.items(), "os^"):
         ax.plot([e["step"] for e in log], [e["val_loss"] for e in log], marker=marker,
                 label=f"{name}, validation text")

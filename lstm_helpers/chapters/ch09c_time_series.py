@@ -23,7 +23,7 @@ def load_seattle():
 def plot_forecast(res, title, ylabel, n=120, ax=None):
     """The last ``n`` test days: truth, LSTM forecast, persistence forecast."""
     if ax is None:
-        _, ax = new_figure(width=7.0, height=3.4)
+        _, ax = new_figure(height=3.4)
     t = np.arange(n)
     ax.plot(t, res["truth"][-n:], color="#000000", lw=1.5, label="actual")
     ax.plot(t, res["pred"][-n:], color="#0072B2", lw=1.2, label=f"LSTM (MAE {res['lstm_mae']:.2f})")

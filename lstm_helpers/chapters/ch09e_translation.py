@@ -177,7 +177,7 @@ def plot_history(history, ax=None):
     from lstm_helpers.figures.style import label, new_figure
 
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.0)
+        _, ax = new_figure(height=3.0)
     steps, acc = zip(*history["eval"])
     ax.plot(steps, acc, marker="o", label="exact-match accuracy, held-out dates")
     ax.set_ylim(0, 1.02)

@@ -8,13 +8,14 @@ versions and the training runs; the weight mappings are in ``interop.torch_bridg
 """
 from __future__ import annotations
 
-
 import numpy as np
 
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.validation import check_number, check_positive_int
+from lstm_helpers.experiments import protocol
 from lstm_helpers.interop import keras_bridge, torch_bridge
 from lstm_helpers.training import models, tasks
+
 
 def three_way(seed=0, T=12, B=4, D=5, H=8):
     """Run one sequence batch through ours, PyTorch and Keras with the same float64 weights.
@@ -61,7 +62,7 @@ def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, l
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         V = len(tasks.recall_vocab().tokens)
-        net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, 6)
+        net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, tasks.N_CLASSES)
         if forget_bias is not None:
             with torch.no_grad():
                 net.bias_ih_l0[hidden:2 * hidden] = forget_bias     # PyTorch's order: i, f, g, o
@@ -76,7 +77,7 @@ def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, l
             loss.backward()
             torch.nn.utils.clip_grad_norm_(weights, clip)
             opt.step()
-        x, y, _ = tasks.recall_task(500, gap, np.random.default_rng(10_000 + gap))
+        x, y = protocol.data("recall", gap, 500, "test")
         with torch.no_grad():
             pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
     finally:

@@ -8,6 +8,7 @@ from lstm_helpers.engine import gradcheck, lstm
 from lstm_helpers.engine.losses import cross_entropy
 from lstm_helpers.engine.optim import Adam
 from lstm_helpers.engine.validation import check_array, check_number, check_positive_int, check_rng
+from lstm_helpers.experiments import protocol
 from lstm_helpers.explorers.explorer import Explorer, Panel, Readout, Series, Slider
 from lstm_helpers.figures.style import GATE_COLORS
 from lstm_helpers.training import loop, models, tasks
@@ -244,7 +245,7 @@ def clipping_experiment(clip, gap=10, steps=200, hidden=32, lr=0.05, seed=0, nud
     p = models.init_model("rnn", V, hidden, 6, rng)
     if nudge is not None:
         p = nudge_last_bit(p, np.random.default_rng(check_positive_int("nudge", nudge, minimum=0)))
-    x_test, y_test, _ = tasks.recall_task(500, gap, np.random.default_rng(77))
+    x_test, y_test = protocol.data("recall", gap, 500, "test")
     p, hist = loop.train("rnn", p, lambda r: tasks.recall_task(32, gap, r)[:2], steps, rng,
                              optimizer=Adam(lr), clip=clip, progress=False)
     g = np.array(hist["grad_norm"])
@@ -257,7 +258,7 @@ def plot_cell_gradients(results, ax=None):
     from lstm_helpers.figures.style import PALETTE, label, new_figure
 
     if ax is None:
-        _, ax = new_figure(width=7, height=3.2)
+        _, ax = new_figure(height=3.2)
     for color, (fb, r) in zip(PALETTE, results.items()):
         ax.semilogy(r["k"][1:], r["norm"][1:], color=color,
                     label=rf"$b_f = {fb:g}$: $\|\partial L/\partial C_{{T-k}}\|$")
@@ -273,7 +274,7 @@ def plot_grad_norms(runs, ax=None):
     from lstm_helpers.figures.style import label, new_figure
 
     if ax is None:
-        _, ax = new_figure(width=7, height=3.0)
+        _, ax = new_figure(height=3.0)
     for name, r in runs.items():
         ax.semilogy(r["grad_norm"], label=name, lw=1)
     label(ax, "Gradient norm during training", "training step", r"$\|g\|$ before clipping (log scale)")

@@ -14,22 +14,12 @@ import numpy as np
 
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.optim import Adam
-from lstm_helpers.engine.validation import check_number, check_option, check_positive_int
+from lstm_helpers.engine.validation import check_number, check_positive_int
 from lstm_helpers.experiments import protocol, results
 from lstm_helpers.figures.style import label, new_figure
 from lstm_helpers.training import loop, models, tasks
 
-PINNED = protocol.PINNED
 ABLATIONS = ("lstm_f3_i-3", "lstm_nfg", "lstm_nig", "lstm_nog")
-
-
-def pin_gate(params, gate):
-    """A copy of LSTM params with ``gate`` ("f", "i" or "o") pinned open: weights 0, bias +40."""
-    check_option("gate", gate, ("f", "i", "o"))
-    p = {k: v.copy() for k, v in params.items()}
-    p[f"W_{gate}"][:] = 0.0
-    p[f"b_{gate}"][:] = PINNED
-    return p
 
 
 def adding_until_solved(T=50, lr=1e-2, max_sequences=40_000, batch=16, hidden=32, seed=0,
@@ -42,11 +32,11 @@ def adding_until_solved(T=50, lr=1e-2, max_sequences=40_000, batch=16, hidden=32
     T = check_positive_int("T", T, minimum=2)
     lr = check_number("lr", lr, low=1e-6, high=1.0)
     rng = np.random.default_rng(seed)
-    x_test, y_test = tasks.adding_problem(1000, T, np.random.default_rng(seed + 1000))
+    x_test, y_test = protocol.data("adding", T, 1000, "test")
     p = models.init_model("lstm", 2, hidden, 1, rng, forget_bias=1.0)
 
     def evaluate(q):
-        return float(np.mean((models.predict("lstm", q, x_test)[:, 0] - y_test) ** 2))
+        return protocol.score("lstm", q, "adding", x_test, y_test)
 
     _, hist = loop.train("lstm", p, lambda r: tasks.adding_problem(batch, T, r), max_sequences // batch, rng,
                              optimizer=Adam(lr), clip=1.0, loss="mse", evaluate=evaluate, eval_every=20,
@@ -66,7 +56,7 @@ def stream_cell_state(pin_forget, T=2000, hidden=8, seed=0):
     rng = np.random.default_rng(seed)
     p = lstm.init_params(3, hidden, rng, forget_bias=1.0)
     if pin_forget:
-        p = pin_gate(p, "f")
+        p = protocol.pin_gate(p, "f")
     x = rng.uniform(0.0, 1.0, size=(T, 1, 3))
     return np.abs(lstm.forward(p, x).c[:, 0]).mean(axis=1)
 
@@ -74,7 +64,7 @@ def stream_cell_state(pin_forget, T=2000, hidden=8, seed=0):
 def plot_stream(with_forget, without_forget, ax=None):
     """|C_t| against t for the two stream runs (log-log)."""
     if ax is None:
-        _, ax = new_figure(width=6.5, height=3.0)
+        _, ax = new_figure(height=3.0)
     t = np.arange(1, len(with_forget) + 1)
     ax.loglog(t, without_forget, label="no forget gate (f = 1)", color="#D55E00")
     ax.loglog(t, with_forget, label="with forget gate (b_f = 1)", color="#0072B2")

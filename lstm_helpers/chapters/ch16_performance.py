@@ -144,7 +144,7 @@ def plot_scaling(results, axes=None):
 
     s = results["scaling"]
     if axes is None:
-        fig, axes = new_figure(1, 2, width=7, height=3)
+        fig, axes = new_figure(1, 2, height=3)
     for ax, key, name, slope in ((axes[0], "T", "sequence length T", s["slope_T"]),
                                  (axes[1], "H", "hidden size H", s["slope_H"])):
         ax.loglog(s[key], s[f"seconds_vs_{key}"], "o-", label=f"measured (slope {slope:.2f})")

@@ -35,7 +35,6 @@ STOP = {"recall": 0.99, "adding": 0.001}        # early stop once the validation
 CHECKPOINTS = (0, 200, 500, 1000, 2000)         # batches at which the gate values are stored
 LAGS = (1, 2, 5, 10, 20, 50, 100)               # lags stored for the gradient (plus the clue's lag)
 V_RECALL = len(tasks.recall_vocab().tokens)
-N_CLASSES = len(tasks.COUNTRIES)                # the recall task's languages
 
 
 def _lstm_label(b_f, b_i):
@@ -99,7 +98,7 @@ def init(model, task, hidden, rng, size=None):
     check_option("model", model, MODELS)
     check_option("task", task, TASKS)
     _, cell, kw = MODELS[model]
-    D, K = (V_RECALL, N_CLASSES) if task == "recall" else (2, 1)
+    D, K = (V_RECALL, tasks.N_CLASSES) if task == "recall" else (2, 1)
     extra = {"forget_bias": kw["b_f"]} if "b_f" in kw else {}
     if kw.get("init") in ("orthogonal", "identity"):
         params = getattr(rnn, f"init_{kw['init']}")(D, hidden, rng)
@@ -116,9 +115,18 @@ def init(model, task, hidden, rng, size=None):
         params["b_f"][:] = np.log(rng.uniform(1.0, seq_len(task, size) - 1.0, size=hidden))
         params["b_i"][:] = -params["b_f"]
     if "pin" in kw:
-        params[f"W_{kw['pin']}"][:] = 0.0
-        params[f"b_{kw['pin']}"][:] = PINNED
+        params = pin_gate(params, kw["pin"])
     return cell, params
+
+
+def pin_gate(params, gate):
+    """A copy of LSTM params with ``gate`` ("f", "i" or "o") removed: pinned open by weights 0 and bias
+    PINNED (σ(40) = 1 in floating point, its gradient ≈ 4e-18, so training leaves it open)."""
+    check_option("gate", gate, ("f", "i", "o"))
+    p = {k: v.copy() for k, v in params.items()}
+    p[f"W_{gate}"][:] = 0.0
+    p[f"b_{gate}"][:] = PINNED
+    return p
 
 
 def data(task, size, n, role):

@@ -14,10 +14,11 @@ from typing import Callable
 import numpy as np
 
 from lstm_helpers.engine.validation import check_number, check_option
+from lstm_helpers.figures import style
 
 STYLES = ("line", "step", "marker")
 KINDS = ("line", "bar")
-WIDTH = 7.0               # inches: the page width (as plotting.new_figure)
+WIDTH = style.WIDTH       # inches: the page column (figures.style)
 CSS_PX_PER_INCH = 100     # figures are laid out at 100 px per inch (plotting.RC): 7 in = 700 CSS px
 
 

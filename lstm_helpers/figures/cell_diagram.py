@@ -9,7 +9,7 @@ from __future__ import annotations
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from lstm_helpers.engine.validation import check_option
-from lstm_helpers.figures.style import GATE_COLORS, new_figure
+from lstm_helpers.figures.style import GATE_COLORS, WIDTH, new_figure
 
 PARTS = ("f", "i", "c_tilde", "o", "cell")
 TITLES = {None: "The LSTM cell", "f": r"Forget gate: what to keep of $C_{t-1}$",
@@ -58,7 +58,7 @@ def draw_cell(ax=None, highlight=None, values=None):
     if unknown:
         raise ValueError(f"values has unknown names {sorted(unknown)}; use f, i, c_tilde, o, c, h, c_prev, h_prev, x")
     if ax is None:
-        _, ax = new_figure(width=7.0, height=4.0)
+        _, ax = new_figure(height=4.0)
     ax.set_xlim(-0.6, 11.4)
     ax.set_ylim(0.0, 6.8)
     ax.set_aspect("equal")
@@ -128,7 +128,7 @@ def _annotate_values(ax, values):
 def draw_all_parts():
     """Six small diagrams in three rows of two: the whole cell, then one per highlighted part
     (f, i, c_tilde, o, cell); returns the figure (7 in wide: the page column, so nothing is shrunk)."""
-    fig, axes = new_figure(3, 2, width=6.8, height=6.8)
+    fig, axes = new_figure(3, 2, height=WIDTH)
     for ax, part in zip(axes.flat, (None,) + PARTS):
         draw_cell(ax, highlight=part)
         ax.title.set_fontsize(9)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 
+WIDTH = 7.0                # inches: every figure is drawn at the page column's width (700 CSS px at RC's 100 dpi)
 FIGURE_FORMAT = "svg"      # what the inline backend shows: "svg", or "retina" for 2x PNG
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 GATE_COLORS = {
@@ -67,9 +68,10 @@ def use_sharp_inline_figures(fmt=None):
     return True
 
 
-def new_figure(nrows=1, ncols=1, width=7.0, height=3.0, **kwargs):
-    """A styled (fig, axes) pair; width/height in inches (7 in fits the page width)."""
+def new_figure(nrows=1, ncols=1, width=None, height=3.0, **kwargs):
+    """A styled (fig, axes) pair; width (default WIDTH, the page column) and height in inches."""
     use_book_style()
+    width = WIDTH if width is None else width
     return plt.subplots(nrows, ncols, figsize=(width, height), constrained_layout=True, **kwargs)
 
 

@@ -19,6 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from lstm_helpers.engine.validation import check_array, check_number, check_option, check_positive_int
 from lstm_helpers.figures.style import GATE_COLORS, new_figure
+from lstm_helpers.figures.style import WIDTH as WIDTH_IN
 
 CELLS = ("rnn", "lstm")
 STORY = ("I", "grew up in", "Pakistan", "…", "I speak fluent")   # chapter 1's sentence
@@ -135,8 +136,8 @@ def plot_unrolled(cell, words=STORY, answer=ANSWER, ax=None, flow_widths=None):
         raise ValueError(f"ax must be a matplotlib Axes or None; got {kind}")
     geo = layout(cell, len(words))
     x0, x1, y0, y1 = geo["limits"]
-    if ax is None:   # 6.8 in wide: fits the page column; height follows the drawing + title
-        _, ax = new_figure(width=6.8, height=6.8 * (y1 - y0) / (x1 - x0) + 0.45)
+    if ax is None:   # the page column's width; the height follows the drawing + title
+        _, ax = new_figure(height=WIDTH_IN * (y1 - y0) / (x1 - x0) + 0.45)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -234,7 +235,7 @@ def _draw_flows(ax, geo, lstm, widths):
 def plot_flows(flows, words, answer=ANSWER, low=1e-2, high=1.0,
                key="line width: the size, on a log scale"):
     """LSTM chains stacked, one per entry of ``flows``; each arrow as wide as log10 of
-    a size carried along it. Returns the figure, 6.8 in wide.
+    a size carried along it. Returns the figure, the page column's width (style.WIDTH).
 
     flows: {title: {"C": (T,) sizes along C_0 ... C_{T-1}, "h": (T+1,) along h_0 ... h_T
     (the last for the read-out; T without one)}}, 1 to 3 chains over the same ``words``.
@@ -257,8 +258,8 @@ def plot_flows(flows, words, answer=ANSWER, low=1e-2, high=1.0,
         widths[title] = {k: log_widths(v, low, high) for k, v in sizes.items()}
         _check_widths(widths[title], "lstm", len(words), answer is not None)
     x0, x1, y0, y1 = layout("lstm", len(words))["limits"]
-    chain = 6.8 * (y1 - y0) / (x1 - x0) + 0.45               # inches, as plot_unrolled
-    fig, axes = new_figure(len(flows), 1, width=6.8, height=chain * len(flows) + 0.7,
+    chain = WIDTH_IN * (y1 - y0) / (x1 - x0) + 0.45          # inches, as plot_unrolled
+    fig, axes = new_figure(len(flows), 1, height=chain * len(flows) + 0.7,
                            squeeze=False)
     for ax, (title, w) in zip(axes[:, 0], widths.items()):
         plot_unrolled("lstm", words, answer, ax=ax, flow_widths=w)

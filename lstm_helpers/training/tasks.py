@@ -15,6 +15,7 @@ COUNTRIES = ("Pakistan", "France", "Japan", "Germany", "Brazil", "China")
 LANGUAGES = ("Urdu", "French", "Japanese", "German", "Portuguese", "Mandarin")
 DISTRACTORS = ("the", "and", "school", "friends", "rain", "city", "music", "food", "went", "years")
 QUERY = "<speak>"
+N_CLASSES = len(COUNTRIES)          # the recall task's classes: one language per country
 
 
 def adding_problem(n, T, rng):
