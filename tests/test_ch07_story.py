@@ -68,9 +68,13 @@ def test_one_adam_step_moves_every_weight_by_at_most_the_learning_rate():
     assert 0.9e-3 < step <= 1e-3 + 1e-12                      # Adam's first step is lr·g/(|g|+ε)
 
 
-def test_country_units_ranks_a_hand_wired_unit_first():
-    order, scores = ch07.country_units(ch07.hand_wired(), gap=5, n=120)
-    assert scores.shape == (6,) and scores[order[0]] >= scores[order[-1]]
+def test_country_units_ranks_the_only_unit_that_remembers_the_country_first():
+    p = ch07.hand_wired()
+    for k in (0, 1, 2, 4, 5):               # only unit 3 writes its country; the others never change C
+        p["W_c"][k] = 0.0
+    order, scores = ch07.country_units(p, gap=5, n=120)
+    assert scores.shape == (6,) and order[0] == 3
+    assert scores[3] > 1e6 and np.all(scores[[0, 1, 2, 4, 5]] == 0.0)   # C_3 ≈ 1 for Japan, 0 otherwise
 
 
 def test_gate_summary_of_the_hand_wired_lstm_is_its_saturations():

@@ -1,5 +1,4 @@
 import io
-import time
 
 import matplotlib
 import numpy as np
@@ -17,18 +16,15 @@ def pixels(png):
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
 
 
-def test_live_redraw_updates_the_same_figure_and_is_fast():
+def test_live_redraw_updates_the_same_figure():
+    # (how fast a slider move redraws is measured by make bench, not asserted here)
     e = make()
     e.render_png()
     fig = e._live["blit"].fig
-    times = []
     for f in np.linspace(0, 1, 21):
-        t = time.perf_counter()
         png = e.render_png(f=float(f))
-        times.append(time.perf_counter() - t)
     assert png[:4] == b"\x89PNG" and e._live["blit"].fig is fig
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), np.ones(20))
-    assert np.median(times) < 0.2          # generous here; the benchmark reports the real figure
 
 
 def test_the_explorer_method_and_the_module_function_draw_the_same_frame():

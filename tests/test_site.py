@@ -375,7 +375,6 @@ def test_every_slider_moves_the_figure_to_the_python_values(browser, server, nam
         spec = json.loads(root.locator("script[type='application/json']").inner_text())
         sliders = root.locator("input[type=range]")
         assert sliders.count() == len(spec["sliders"])
-        times = []
         for k, sl in enumerate(spec["sliders"]):
             for index in (0, len(sl["values"]) - 1, len(sl["values"]) // 2):
                 sliders.nth(k).fill(str(index))
@@ -394,8 +393,6 @@ def test_every_slider_moves_the_figure_to_the_python_values(browser, server, nam
                     step = (packed["hi"] - packed["lo"]) / 65534 if "b64" in packed else 0.0
                     np.testing.assert_allclose(shown, truth, atol=0.51 * step + 1e-12, rtol=1e-5,
                                                err_msg=f"{key} at {values}")
-                times.append(float(root.get_attribute("data-update-ms")))
-        assert np.median(times) <= 16.0, f"median slider update {np.median(times):.1f} ms"
     close(page)
 
 
