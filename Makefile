@@ -68,10 +68,11 @@ test: $(VENV)/.test node_modules/.installed browser
 	@# The package's layers and no import cycles (pyproject.toml, [tool.importlinter]).
 	$(VENV)/bin/lint-imports
 	$(MAKE) build
-	@# The notebooks under nbval on every core (one kernel per notebook: --dist loadscope), then the other tests.
+	@# The notebooks under nbval on every core (one kernel per notebook: --dist loadscope), then the other tests
+	@# on every core too (the website's page audits spread over the workers; JupyterLab's tests stay together).
 	@# pytest exits 5 when it collected no test at all: here that means a broken suite, so fail.
 	$(PY) -m pytest book --nbval-lax --nbval-current-env -p no:cacheprovider -n $(JOBS) --dist loadscope; \
-	  nb=$$?; $(PY) -m pytest tests -p no:cacheprovider; rest=$$?; \
+	  nb=$$?; $(PY) -m pytest tests -p no:cacheprovider -n $(JOBS) --dist loadgroup; rest=$$?; \
 	  for rc in $$nb $$rest; do if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests -- failing"; exit 1; fi; done; \
 	  if [ $$nb -ne 0 ]; then exit $$nb; fi; exit $$rest
 
