@@ -33,9 +33,11 @@ book: $(VENV)/.book build
 
 ## build: every notebook not yet cached is executed on every core (tools/execute_book.py: Jupyter Book 1 runs
 ## them one at a time), then the website is built from that cache
+## The website has no kernel: training runs there without a progress bar (TQDM_DISABLE=1), so no page carries a
+## progress-bar widget; in Jupyter the bars show as usual.
 build:
-	$(PY) tools/execute_book.py --jobs $(JOBS)
-	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	TQDM_DISABLE=1 $(PY) tools/execute_book.py --jobs $(JOBS)
+	TQDM_DISABLE=1 $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 ## make serve: serve the built book on http://localhost:8000
 serve: $(VENV)/.book

@@ -1,15 +1,17 @@
 """The LSTM book's website: what the stock Jupyter Book 1 theme gets wrong for our readers, fixed at build time.
 
 A Sphinx extension, loaded by ``_config.yml`` (``sphinx.local_extensions: {lstm_site: tools}``). Per page:
-- no saved widget state and no widget views (the explorers' live widgets and tqdm progress bars cannot run
-  without a kernel; the page draws the explorers from their own JSON), no sphinx-thebe scripts (the book does
+- no saved widget state (the explorers' live widgets cannot run without a kernel; the page draws the explorers
+  from their own JSON; widget views are never rendered: _config.yml's nb_mime_priority_overrides, and the
+  build trains without progress bars: TQDM_DISABLE=1 in the Makefile), no sphinx-thebe scripts (the book does
   not use Thebe; they declared ``THEBE_JS_URL`` twice, an error on every page), no inline script twice;
 - figures load lazily (as the reader scrolls near them), SVG figures with their width and height (no layout
   shift while they load);
 - accessible markup: the sidebar's expand/collapse ``<summary>`` gets a name, myst-nb's hidden-cell toggle is named
   by the text it shows, the bibliography's list gets list items (``role="listitem"`` instead of the deprecated
   ``doc-biblioentry``);
-- a meta description (the page's first paragraph);
+- a meta description: the page's first paragraph of prose (sphinxext-opengraph was tried: its description
+  starts with the "What you will learn" heading and keeps raw TeX such as "\\sigma", so it is not used);
 - under every chapter's title, one line saying how to run its notebook locally, and a "book (.zip)" entry in
   the download menu.
 For the whole site (build-finished):
@@ -77,10 +79,6 @@ def _page(app, pagename, templatename, context, doctree):
     if body:
         body = re.sub(r'<script type="text/x-thebe-config">.*?</script>\s*<script>kernelName = [^<]*</script>', "",
                       body, flags=re.S)
-        # widget views (tqdm progress bars; the explorers' live widgets, whose text/html the page shows instead)
-        # need a kernel: without their state they show nothing but an empty output box
-        body = re.sub(r'<script type="application/vnd\.jupyter\.widget-view\+json">.*?</script>', "", body, flags=re.S)
-        body = re.sub(r'<div class="cell_output docutils container">\s*</div>', "", body)
         body = body.replace('role="doc-biblioentry"', 'role="listitem"')
         # myst-nb's hidden-cell toggle: named by what it shows ("Show code cell content"), not "Toggle hidden content"
         body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")

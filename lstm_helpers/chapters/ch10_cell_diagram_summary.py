@@ -97,9 +97,9 @@ def measured_rows(summary, text_run, reference_run):
          for m in ("rnn", "lstm_f1_i0", "lstm_f3_i-3")}
     rows.append(("Gradient reaching a word 50 steps back, untrained",
                  "; ".join(f"{label(m)} {v:.0e}" for m, v in g.items()), "1, 8"))
-    loss = {}
-    for cell, lr in text_run["chosen_lr"].items():
-        loss[cell] = np.median([r["test"] for r in text_run["runs"] if r["cell"] == cell and r["lr"] == lr])
+    from lstm_helpers.experiments.results import summarise
+
+    loss = {m: s["median"] for (m, _, _), s in summarise(text_run["runs"]).items()}
     rows.append(("Text: held-out loss per character (nats), median",
                  "; ".join(f"{c.upper()} {v:.3f}" for c, v in sorted(loss.items(), reverse=True)), "9a"))
     r64 = next(r for r in reference_run["lstm_vs_torch"] if r["dtype"] == "float64")

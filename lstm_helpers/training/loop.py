@@ -21,7 +21,8 @@ def train(cell, params, sample, n_steps, rng, optimizer=None, clip=1.0, loss="xe
     optimizer: default Adam(lr=1e-2).   clip: global gradient-norm limit (None = off).
     evaluate: optional (params) -> float, called every ``eval_every`` steps and at the end.
     stop: optional (value) -> bool; training ends early once it is true for an evaluation.
-    progress: show a tqdm progress bar (False for tests and quiet runs).
+    progress: show a tqdm progress bar (False for tests and quiet runs; the environment variable TQDM_DISABLE=1
+    hides it too).
     history: {"loss": [per step], "grad_norm": [per step], "eval": [(step, sequences, value)],
               "sequences": total sequences seen, "seconds": wall time}.
     """
@@ -36,7 +37,10 @@ def train(cell, params, sample, n_steps, rng, optimizer=None, clip=1.0, loss="xe
     optimizer = Adam(lr=1e-2) if optimizer is None else optimizer
     history = {"loss": [], "grad_norm": [], "eval": [], "sequences": 0}
     start = time.perf_counter()
-    bar = tqdm(range(1, n_steps + 1), desc=desc or f"training {cell}", disable=not progress, leave=False)
+    # progress=False turns the bar off; otherwise tqdm decides (TQDM_DISABLE=1, set by the website build, hides
+    # it, so the built pages carry no progress-bar widget).
+    bar = tqdm(range(1, n_steps + 1), desc=desc or f"training {cell}", leave=False,
+               **({} if progress else {"disable": True}))
     for it in bar:
         x, y = sample(rng)
         if loss_fn is None:
