@@ -16,11 +16,10 @@ JOBS   ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: book serve lab test build clean strip refresh bench full browser
 
+# The README's plain-Python lines, word for word (tests/test_readme.py checks it), so every make test runs them.
 $(VENV)/.book: requirements.txt constraints.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PYTHON) -m venv .venv
+	.venv/bin/python -m pip install -r requirements.txt -e .
 	touch $@
 
 $(VENV)/.test: $(VENV)/.book requirements-test.txt
@@ -32,27 +31,23 @@ book: $(VENV)/.book build
 	@echo "The book is at $(CURDIR)/$(BOOK_HTML) -- open it in a browser, or run 'make serve'."
 
 ## build: every notebook not yet cached is executed on every core (tools/execute_book.py: Jupyter Book 1 runs
-## them one at a time), then the website is built from that cache
-## The website has no kernel: training runs there without a progress bar (TQDM_DISABLE=1), so no page carries a
-## progress-bar widget; in Jupyter the bars show as usual.
+## them one at a time), then the website is built from that cache (the README's plain-Python line, word for word)
+## (--build: then jupyter-book build . -W -n --keep-going). The website has no kernel: training runs there
+## without a progress bar (TQDM_DISABLE=1), so no page carries a progress-bar widget; in Jupyter the bars show.
 build:
-	TQDM_DISABLE=1 $(PY) tools/execute_book.py --jobs $(JOBS)
-	TQDM_DISABLE=1 $(VENV)/bin/jupyter-book build . -W -n --keep-going
+	.venv/bin/python tools/execute_book.py --build
 
 ## make serve: serve the built book on http://localhost:8000
 serve: $(VENV)/.book
 	$(PY) -m http.server 8000 --directory _build/html
 
-## make lab: the book in JupyterLab with live sliders. It listens on this machine only (127.0.0.1), prints the
-## URL to open (with its token) and starts on the landing page, intro.md. Those defaults live in jupyter_config/,
-## which also makes Markdown pages open as notebooks (jupytext; MyST renders through jupyterlab-myst) unless
-## your own JupyterLab settings choose otherwise. As root (Docker, cloud notebooks) it adds --allow-root.
-## LAB_ARGS passes options to jupyter lab and overrides those defaults, e.g. make lab LAB_ARGS="--port=8890
-## --no-browser"; from outside a container: LAB_ARGS="--ip=0.0.0.0" (anyone with the URL can run code).
+## make lab: the book in JupyterLab with live sliders (tools/open_lab.py: 127.0.0.1, opened on intro.md, Markdown pages
+## as notebooks, --allow-root only as root). LAB_ARGS passes options to jupyter lab and overrides those defaults,
+## e.g. make lab LAB_ARGS="--port=8890 --no-browser"; from outside a container: LAB_ARGS="--ip=0.0.0.0" (anyone
+## with the URL can run code).
 LAB_ARGS ?=
 lab: $(VENV)/.book
-	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter_config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
-	  $(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+	.venv/bin/python tools/open_lab.py $(LAB_ARGS)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

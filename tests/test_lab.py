@@ -191,20 +191,6 @@ def geometry(page, explorer):
         "    readouts: [...box.querySelectorAll('.widget-readout')].map(e => e.textContent)}; }")
 
 
-def test_make_lab_adds_allow_root_only_for_root_and_passes_lab_args(tmp_path):
-    fake = tmp_path / "bin"
-    fake.mkdir()
-    for uid in ("0", "1000"):                       # `id -u` as root, then as a normal user
-        (fake / "id").write_text(f"#!/bin/sh\necho {uid}\n")
-        (fake / "id").chmod(0o755)
-        env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
-        cmd = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.book", "lab", "LAB_ARGS=--port=9"],
-                             cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-        assert ("--allow-root" in cmd) == (uid == "0"), cmd
-        assert "jupyter lab" in cmd and cmd.rstrip().endswith("--port=9")
-        assert f"{ROOT}/jupyter_config" in cmd      # localhost, book/ and intro.md come from there
-
-
 def test_chapter_runs_and_its_explorer_fits_the_screen_redraws_and_is_not_stretched(lab, browser, record_property):
     page = open_in_lab(browser, lab, CHAPTER)
     run_all(page)

@@ -7,7 +7,7 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PKG = ROOT / "lstm_helpers"
 SCRATCH = "06b_lstm_from_scratch"        # the one chapter that defines its functions on the page
-SYSTEM_TESTS = {"test_site", "test_lab", "test_layout"}    # the website, JupyterLab and this file
+SYSTEM_TESTS = {"test_site", "test_lab", "test_layout", "test_readme"}   # the website, JupyterLab, layout, README
 
 
 def chapters():
