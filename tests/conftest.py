@@ -57,3 +57,20 @@ def decay_explorer():
         sliders=(Slider("f", "forget f", 0.0, 1.0, 0.05, 0.9), Slider("c0", "C_0", -1.0, 1.0, 0.5, 1.0)),
         panels=(Panel((Series("c", "C_k"),), title="memory", xlabel="step k", ylabel="C", x="k"),),
         readouts=(Readout("final", "C_19"),), alt="Memory decaying as f to the power k")
+
+
+def torch_rnn(params, nonlinearity="tanh"):
+    """A torch.nn.RNN (seq-first, one layer; "tanh" or "relu") holding exactly our RNN params, in their dtype:
+    the independent reference the RNN engine is checked against. PyTorch has separate input and recurrent
+    matrices and two biases; ours is one W_h (H, H+D) with the h_{t-1} columns first and one b_h."""
+    import torch
+
+    from lstm_helpers.engine import rnn
+
+    D, H = rnn.sizes(params)
+    W = params["W_h"]
+    state = {"weight_ih_l0": W[:, H:], "weight_hh_l0": W[:, :H], "bias_ih_l0": params["b_h"],
+             "bias_hh_l0": np.zeros_like(params["b_h"])}
+    module = torch.nn.RNN(D, H, nonlinearity=nonlinearity).to(torch.float64 if W.dtype == np.float64 else torch.float32)
+    module.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()})
+    return module

@@ -1,10 +1,9 @@
 import numpy as np
 import pytest
 import torch
-from conftest import perturbed
+from conftest import perturbed, torch_rnn
 
 from lstm_helpers.engine import gradcheck, rnn
-from lstm_helpers.interop import torch_bridge
 
 
 def make(rng, D=3, H=4, T=6, B=2):
@@ -24,7 +23,7 @@ def test_hand_computed_two_steps():
 def test_equal_to_pytorch_float64(rng):
     p, x, h0 = make(rng, D=5, H=6, T=8, B=3)
     dh = rng.standard_normal((8, 3, 6))
-    m = torch_bridge.make_torch_rnn(p)
+    m = torch_rnn(p)
     xt, h0t = torch.tensor(x, requires_grad=True), torch.tensor(h0[None], requires_grad=True)
     out, _ = m(xt, h0t)
     (out * torch.tensor(dh)).sum().backward()
@@ -49,7 +48,7 @@ def test_gradcheck(rng):
 def test_relu_rnn_equal_to_pytorch_and_to_finite_differences(rng):
     p, x, h0 = make(rng, D=5, H=6, T=8, B=3)
     dh = rng.standard_normal((8, 3, 6))
-    m = torch_bridge.make_torch_rnn(p, nonlinearity="relu")
+    m = torch_rnn(p, nonlinearity="relu")
     xt, h0t = torch.tensor(x, requires_grad=True), torch.tensor(h0[None], requires_grad=True)
     out, _ = m(xt, h0t)
     (out * torch.tensor(dh)).sum().backward()

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import perturbed
+from conftest import perturbed, torch_rnn
 
 from lstm_helpers.engine import lstm, rnn
 from lstm_helpers.interop import torch_bridge
@@ -34,7 +34,7 @@ def test_from_torch_sums_the_two_biases():
 
 def test_rnn_module_dtype_follows_params(rng):
     p = rnn.init_params(3, 4, rng, dtype=np.float32)
-    assert torch_bridge.make_torch_rnn(p).weight_hh_l0.dtype == torch.float32
+    assert torch_rnn(p).weight_hh_l0.dtype == torch.float32
 
 
 def test_torch_model_params_reads_a_trained_pair_back():

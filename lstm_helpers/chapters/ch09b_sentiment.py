@@ -82,11 +82,6 @@ def one_hot_batch(reviews):
     return x
 
 
-def bag_of_words(reviews):
-    """Word counts: (B, V), columns in the order of WORDS."""
-    return one_hot_batch(reviews).sum(axis=0)
-
-
 def ngram_counts(words, n):
     """Counter of the n-grams (tuples of n consecutive words) of one review."""
     n = check_positive_int("n", n)

@@ -10,30 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_helpers.engine import lstm
 from lstm_helpers.engine.validation import check_number, check_positive_int
 from lstm_helpers.experiments import protocol
-from lstm_helpers.interop import keras_bridge, torch_bridge
+from lstm_helpers.interop import torch_bridge
 from lstm_helpers.training import models, tasks
-
-
-def three_way(seed=0, T=12, B=4, D=5, H=8):
-    """Run one sequence batch through ours, PyTorch and Keras with the same float64 weights.
-
-    Returns {"torch": max |ours − torch| over h, "keras": max |ours − keras| over h}.
-    """
-    T, B, D, H = (check_positive_int(n, v) for n, v in (("T", T), ("B", B), ("D", D), ("H", H)))
-    import torch
-
-    rng = np.random.default_rng(seed)
-    p = {k: v + 0.2 * rng.standard_normal(v.shape) for k, v in lstm.init_params(D, H, rng).items()}
-    x = rng.standard_normal((T, B, D))
-    ours = lstm.forward(p, x).h
-    with torch.no_grad():
-        theirs = torch_bridge.make_torch_lstm(p)(torch.from_numpy(x))[0].numpy()
-    keras_out = np.asarray(keras_bridge.make_keras_lstm(p)(np.swapaxes(x, 0, 1)).detach().cpu().numpy())   # Keras: (B, T, H)
-    return {"torch": float(np.abs(ours - theirs).max()),
-            "keras": float(np.abs(ours - np.swapaxes(keras_out, 0, 1)).max())}
 
 
 def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, lr=1e-2, clip=1.0,

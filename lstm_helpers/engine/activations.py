@@ -25,13 +25,3 @@ def sigmoid(z, out=None):
 def tanh(z, out=None):
     """tanh(z); numpy's tanh is already stable (it saturates to ±1 without overflow)."""
     return np.tanh(z, out=out)
-
-
-def sigmoid_grad_from_output(s):
-    """dσ/dz expressed through s = σ(z): s·(1 − s)."""
-    return s * (1.0 - s)
-
-
-def tanh_grad_from_output(t):
-    """d tanh/dz expressed through t = tanh(z): 1 − t²."""
-    return 1.0 - t * t

@@ -101,7 +101,7 @@ def init(model, task, hidden, rng, size=None):
     D, K = (V_RECALL, tasks.N_CLASSES) if task == "recall" else (2, 1)
     extra = {"forget_bias": kw["b_f"]} if "b_f" in kw else {}
     if kw.get("init") in ("orthogonal", "identity"):
-        params = getattr(rnn, f"init_{kw['init']}")(D, hidden, rng)
+        params = {"orthogonal": rnn.init_orthogonal, "identity": rnn.init_identity}[kw["init"]](D, hidden, rng)
         params.update(init_readout(hidden, K, rng))
     else:
         params = models.init_model(cell, D, hidden, K, rng, **extra)

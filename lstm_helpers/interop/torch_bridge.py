@@ -1,4 +1,4 @@
-"""Map our parameter dicts to and from PyTorch's nn.LSTM / nn.RNN (chapter 13, and the tests).
+"""Map our LSTM parameter dicts to and from PyTorch's nn.LSTM (chapter 13, and the tests).
 
 PyTorch keeps separate input and recurrent matrices, stacks the LSTM gates in the order
 (i, f, g, o) -- g is our C̃ -- and has two bias vectors (b_ih + b_hh) where we have one.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_helpers.engine import lstm, rnn
+from lstm_helpers.engine import lstm
 
 TORCH_LSTM_ORDER = ("i", "f", "c", "o")
 
@@ -48,28 +48,11 @@ def lstm_from_torch_state(state):
     return params
 
 
-def rnn_to_torch_state(params):
-    """Our RNN params -> nn.RNN (tanh) state_dict names."""
-    D, H = rnn.sizes(params)
-    W = params["W_h"]
-    return {"weight_ih_l0": W[:, H:], "weight_hh_l0": W[:, :H], "bias_ih_l0": params["b_h"],
-            "bias_hh_l0": np.zeros_like(params["b_h"])}
-
-
 def make_torch_lstm(params):
     """A torch.nn.LSTM (seq-first, one layer) holding exactly our weights, in their dtype."""
     torch = _torch()
     D, H = lstm.sizes(params)
     return _load(torch, torch.nn.LSTM(D, H), lstm_to_torch_state(params), params["W_f"].dtype)
-
-
-def make_torch_rnn(params, nonlinearity="tanh"):
-    """A torch.nn.RNN (seq-first, one layer; nonlinearity "tanh" or "relu") holding exactly our weights."""
-    torch = _torch()
-    D, H = rnn.sizes(params)
-    if nonlinearity not in rnn.NONLINEARITIES:
-        raise ValueError(f"nonlinearity must be one of {rnn.NONLINEARITIES}; got {nonlinearity!r}")
-    return _load(torch, torch.nn.RNN(D, H, nonlinearity=nonlinearity), rnn_to_torch_state(params), params["W_h"].dtype)
 
 
 def _load(torch, module, state, dtype):
