@@ -1,179 +1,157 @@
-"""Chapter 1, "Why RNNs forget": the recall experiment, gradients against lag, Jacobian products.
+"""Chapter 1, "Why RNNs forget": the recall task, the RNN's accuracy against the gap (a live run and the
+stored one), and why the learning signal for early words vanishes -- the recurrent matrix's spectral radius.
 
-The running example: "I grew up in Pakistan … I speak fluent ___" -> Urdu, as
-``tasks.recall_task`` (a country token, ``gap`` distractor words, a query token).
+The running example: "I grew up in Pakistan … I speak fluent ___" -> Urdu, as ``tasks.recall_task``
+(a country token, ``gap`` filler words, a query token). Convention: the maths writes column vectors
+(W_hh·h); the code multiplies a batch of row vectors (h @ W_hh.T).
 """
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 
-from lstm_helpers.engine import lstm, rnn
-from lstm_helpers.engine.losses import cross_entropy
-from lstm_helpers.engine.validation import check_option, check_positive_int
+from lstm_helpers.engine.validation import check_array, check_option, check_positive_int
 from lstm_helpers.experiments import protocol, results
 from lstm_helpers.figures.style import label, new_figure
 from lstm_helpers.training import models, tasks
 
-KINDS = {"rnn": "RNN", "lstm_f1_i0": "LSTM (b_f = 1, b_i = 0)", "lstm_f3_i-3": "LSTM (b_f = 3, b_i = −3)"}
-COLORS = {"rnn": "#D55E00", "lstm_f1_i0": "#56B4E9", "lstm_f3_i-3": "#0072B2"}
+MODELS = ("rnn", "rnn_orth")                      # the library default and an orthogonal W_hh (spectral radius 1)
+COLORS = {"rnn": "#D55E00", "rnn_orth": "#009E73"}
 
 
-def init_kind(kind, hidden, rng):
-    """(cell name, params) for one of KINDS, with a 6-way read-out for the recall task.
+def live_run(stored, gaps=(20, 50), model="rnn", seeds=(0, 1), steps=300, progress=True):
+    """The CI-sized recall experiment for one model: at each gap, the learning rate the stored run (``make
+    full``) chose for it on validation; ``steps`` batches of 32; the given seeds; float32 as the stored run.
 
-    "lstm_f1_i0": forget-gate bias 1 (the value Jozefowicz et al. 2015 recommend and Keras uses),
-    input-gate bias 0. "lstm_f3_i-3": the forget gate starts almost open (σ(3) ≈ 0.95) and the
-    input gate almost shut (σ(−3) ≈ 0.05), so by default the memory keeps what it holds and filler
-    words are not written into it.
+    Returns results.summarise's dict {(model, "recall", gap): {"median", "test", "solved", "lr", ...}}.
     """
-    check_option("kind", kind, KINDS)
-    return protocol.init(kind, "recall", hidden, rng)
-
-
-def recall_experiment(stored, gaps=(10, 20, 50), kinds=tuple(KINDS), seeds=(0, 1), steps=400, progress=True):
-    """The CI-sized recall experiment: every model at the learning rate the stored run (``make full``)
-    chose for it on validation at that gap; the same budget (``steps`` batches of 32) and seeds for all.
-
-    Returns results.summarise's dict {(kind, "recall", gap): {"median", "test", "solved", "lr", ...}}.
-    """
+    check_option("model", model, MODELS)
     steps = check_positive_int("steps", steps)
     runs = []
-    for kind in kinds:
-        check_option("kind", kind, KINDS)
-        for gap in gaps:
-            lr = stored["chosen_lr"].get(f"{kind}|recall|{gap}")
-            if lr is None:
-                raise ValueError(f"gaps must be gaps of the stored run; it chose no learning rate for {kind} at gap {gap}")
-            runs += [protocol.run(kind, "recall", gap, lr, s, steps=steps, progress=progress) for s in seeds]
+    for gap in gaps:
+        lr = stored["chosen_lr"].get(f"{model}|recall|{gap}")
+        if lr is None:
+            raise ValueError(f"gaps must be gaps of the stored run; it chose no learning rate for {model} at gap {gap}")
+        runs += [protocol.run(model, "recall", gap, lr, s, steps=steps, dtype=np.float32, progress=progress)
+                 for s in seeds]
     return results.summarise(runs)
 
 
-def accuracy_table(summary, gaps, kinds=tuple(KINDS)):
-    """Median test accuracy, seeds solved (accuracy >= 0.9) and the chosen learning rate, per model and gap."""
-    return results.table(summary, kinds, [("recall", g) for g in gaps])
+def accuracy_rows(summary, gaps, models_=MODELS):
+    """Text: per model and gap the median test accuracy, every seed, and the seeds solved (accuracy >= 0.9)."""
+    rows = []
+    for m in models_:
+        rows.append(protocol.label(m))
+        for g in gaps:
+            s = summary[(m, "recall", g)]
+            rows.append(f"  gap {g:>3}: median {s['median']:.2f}, solved {results.solved_count(s)}"
+                        f"   seeds {results.seeds_line(summary, m, 'recall', g)}")
+    return "\n".join(rows)
 
 
-def plot_accuracy_vs_gap(summary, gaps, kinds=tuple(KINDS), title="Recall against the gap", ax=None):
+def plot_accuracy_vs_gap(summary, gaps, models_=MODELS, title="Recall against the gap", ax=None):
     """Median test accuracy against the number of filler words (line) with every seed (dots)."""
     if ax is None:
-        _, ax = new_figure(height=3.4)
-    for k, kind in enumerate(kinds):
-        med = [summary[(kind, "recall", g)]["median"] for g in gaps]
-        ax.plot(gaps, med, "-", label=protocol.math_label(kind), color=COLORS[kind], lw=2)
+        _, ax = new_figure(height=3.2)
+    for k, m in enumerate(models_):
+        med = [summary[(m, "recall", g)]["median"] for g in gaps]
+        ax.plot(gaps, med, "o-", color=COLORS[m], label=protocol.label(m), lw=2)
         for g in gaps:
-            seeds = summary[(kind, "recall", g)]["test"]
-            ax.scatter(np.full(len(seeds), g) * (1 + 0.04 * (k - 1)), seeds, s=16, color=COLORS[kind], alpha=0.7,
-                       edgecolors="none", zorder=3)
-    ax.axhline(1 / 6, color="grey", ls=":", label="chance (1/6)")
+            seeds = summary[(m, "recall", g)]["test"]
+            ax.scatter(np.full(len(seeds), g) * (1 + 0.04 * (k - 0.5)), seeds, s=14, color=COLORS[m], alpha=0.5)
+    ax.axhline(1 / tasks.N_CLASSES, color="#555555", ls=":", lw=1)
+    ax.text(gaps[0], 1 / tasks.N_CLASSES + 0.02, "chance (1/6)", color="#333333", va="bottom")
     ax.set_xscale("log")
-    ax.set_xticks(list(gaps), [str(g) for g in gaps])
-    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(gaps, [str(g) for g in gaps])
+    ax.minorticks_off()
     ax.set_ylim(0, 1.05)
-    label(ax, title, "gap (filler words)", "test accuracy")
-    ax.legend(fontsize=9, loc="lower left")
+    label(ax, title, "filler words between the country and the question (gap)", "test accuracy")
+    ax.legend(loc="lower left", frameon=False)
     return ax
 
 
-def input_gradient_norms(cell, params, x, y):
-    """‖∂L/∂x_t‖ for every t (mean over the batch), L = cross-entropy of the last-step read-out.
-
-    x: (T, B, V), y: (B,) -> (T,) array; entry T−1−k is the gradient k steps before the query.
-    """
-    check_option("cell", cell, tuple(models.CELLS))
-    trace, logits = models.forward(cell, params, x)
-    _, dlogits = cross_entropy(logits, y)
-    dh = np.zeros_like(trace.h)
-    dh[-1] = dlogits @ params["W_y"]
-    dx = models.engine(cell).backward(models.cell_params(params), trace, dh)["x"]
-    return np.linalg.norm(dx, axis=2).mean(axis=1)
-
-
-def gradient_vs_lag(gap=100, hidden=32, seed=0, n=64, trained=None):
-    """Gradient norms against lag k for every kind, at initialisation (or ``trained``).
-
-    trained: optional {kind: {"cell", "params"}} of trained models.
-    Returns {"lag": (T,), kind: (T,) norms indexed by lag}.
-    """
-    rng = np.random.default_rng(seed)
-    x, y, _ = tasks.recall_task(n, gap, rng)
+def gradient_vs_lag(gap=100, hidden=32, seed=0, n=64, models_=MODELS):
+    """‖∂L/∂x_{T−1−k}‖ (mean over ``n`` sequences) against the lag k for untrained models:
+    {"lag": (T,), model: (T,)}; the country sits at lag gap + 1."""
+    x, y, _ = tasks.recall_task(check_positive_int("n", n), check_positive_int("gap", gap), np.random.default_rng(seed))
     out = {"lag": np.arange(gap + 2)}
-    for kind in KINDS:
-        cell, params = init_kind(kind, hidden, np.random.default_rng(seed))
-        if trained and kind in trained:
-            cell, params = trained[kind]["cell"], trained[kind]["params"]
-        out[kind] = input_gradient_norms(cell, params, x, y)[::-1]
+    for m in models_:
+        cell, params = protocol.init(check_option("model", m, MODELS), "recall", hidden, np.random.default_rng(seed))
+        out[m] = protocol.input_gradients(cell, params, "recall", x, y)
     return out
 
 
-def rnn_jacobians(params, x):
-    """The RNN's step Jacobians J_t = ∂h_t/∂h_{t−1} = diag(1 − h_t²)·W_hh along one sequence.
-
-    x: (T, 1, D). Returns {"step_sigma": (T,) largest singular value of each J_t,
-    "product_norm": (T,) spectral norm of J_T·…·J_{T−k+1} for k = 1 … T}.
-    """
-    D, H = rnn.sizes(models.cell_params(params))
-    if np.ndim(x) != 3 or np.shape(x)[1] != 1:
-        raise ValueError(f"x must have shape (T, 1, {D}) (one sequence); got {np.shape(x)}")
-    h = rnn.forward(models.cell_params(params), x).h[:, 0]         # (T, H)
-    W_hh = params["W_h"][:, :H]
-    J = (1.0 - h ** 2)[:, :, None] * W_hh[None]                       # (T, H, H)
-    step_sigma = np.linalg.norm(J, ord=2, axis=(1, 2))
-    prod, norms = np.eye(H), []
-    for t in range(len(J) - 1, -1, -1):                                 # from the last step back
-        prod = prod @ J[t]
-        norms.append(np.linalg.norm(prod, ord=2))
-    return {"step_sigma": step_sigma, "product_norm": np.array(norms)}
-
-
-def lstm_cell_path(params, x):
-    """Along the cell state, ∂C_T/∂C_{T−k} (direct path) = Π f: the mean over units of that product.
-
-    x: (T, 1, D) -> (T,) values for k = 1 … T.
-    """
-    f = lstm.forward(models.cell_params(params), x).f[:, 0]          # (T, H)
-    return np.cumprod(f[::-1], axis=0).mean(axis=1)
-
-
 def plot_gradient_vs_lag(res, ax=None):
-    """‖∂L/∂x_{T−k}‖ against k, log scale."""
+    """‖∂L/∂x_{T−1−k}‖ against k, log scale."""
     if ax is None:
         _, ax = new_figure(height=3.2)
-    for kind in KINDS:
-        if kind in res:
-            ax.semilogy(res["lag"], res[kind], label=protocol.math_label(kind), color=COLORS[kind])
-    label(ax, "How much the first words can still be learned from", "lag $k$ (steps before the query)",
-          r"$\|\partial L/\partial x_{T-k}\|$ (log scale)")
-    ax.legend(fontsize=8)
+    for m in (k for k in MODELS if k in res):
+        ax.semilogy(res["lag"][1:], res[m][1:], color=COLORS[m], lw=2, label=protocol.label(m))
+    label(ax, "How much each earlier word can still change the answer (untrained)", "k: steps before the question",
+          r"$\|\partial L/\partial x_{T-1-k}\|$")
+    ax.legend(frameon=False)
     return ax
 
 
-def plot_jacobians(jac, cell_paths, ax=None):
-    """Norm of the RNN's Jacobian product and the LSTMs' forget-gate products against k (log scale).
+def repeated_matrix(params, x):
+    """Why the RNN's signal shrinks: the same recurrent matrix W_hh (maths: acting on a column h_{t-1}; the
+    code multiplies rows, h @ W_hh.T) is applied at every step, each time also scaled unit by unit by the
+    tanh slope 1 − h_t² (≤ 1).
 
-    cell_paths: {kind: (T,) from lstm_cell_path}.
+    params: an RNN model's params; x: (T, 1, D), one sequence.
+    Returns {"rho": the spectral radius of W_hh (largest |eigenvalue|), "sigma": its largest singular value,
+    "slope": (T,) the mean tanh slope at each step, "product": (T,) the size (spectral norm) of the
+    product of the last k steps' matrices diag(1 − h_t²)·W_hh for k = 1 … T, "power": (T,) ‖W_hh^k‖,
+    "rho_k": (T,) rho^k}.
     """
+    D, H = models.engine("rnn").sizes(models.cell_params(params))
+    x = check_array("x", x, ("T", 1, D))
+    W = params["W_h"][:, :H]
+    h = models.engine("rnn").forward(models.cell_params(params), x).h[:, 0]       # (T, H)
+    slope = 1.0 - h * h
+    prod, power, product, powers = np.eye(H), np.eye(H), [], []
+    for t in range(len(h) - 1, -1, -1):                                            # from the question back
+        prod = prod @ (slope[t][:, None] * W)
+        power = power @ W
+        product.append(np.linalg.norm(prod, 2))
+        powers.append(np.linalg.norm(power, 2))
+    rho = float(np.abs(np.linalg.eigvals(W)).max())
+    k = np.arange(1, len(h) + 1)
+    return {"rho": rho, "sigma": float(np.linalg.norm(W, 2)), "slope": slope.mean(axis=1),
+            "product": np.array(product), "power": np.array(powers), "rho_k": rho ** k}
+
+
+def spectral_radius(model, hiddens=(8, 32, 128), seeds=(0, 1, 2)):
+    """{H: spectral radius of W_hh at initialisation, mean over seeds} for an RNN model key: the default
+    (uniform ±1/√H) gives about 1/√3 ≈ 0.58 whatever H; the orthogonal one exactly 1."""
+    out = {}
+    for H in hiddens:
+        radii = [np.abs(np.linalg.eigvals(protocol.init(check_option("model", model, MODELS), "recall", H,
+                                                         np.random.default_rng(s))[1]["W_h"][:, :H])).max()
+                 for s in seeds]
+        out[H] = float(np.mean(radii))
+    return out
+
+
+def plot_repeated_matrix(by_model, ax=None):
+    """For each model: the measured product (solid), ‖W_hh^k‖ (dashed) and rho^k (dotted) against k."""
     if ax is None:
         _, ax = new_figure(height=3.2)
-    k = np.arange(1, len(jac["product_norm"]) + 1)
-    ax.semilogy(k, jac["product_norm"], label=r"RNN: $\|J_T \cdots J_{T-k+1}\|$", color=COLORS["rnn"])
-    for kind, path in cell_paths.items():
-        ax.semilogy(k, path, label=protocol.math_label(kind) + r": mean $\prod f$", color=COLORS[kind])
-    label(ax, "Products of step Jacobians", "$k$ (steps back)", "size of the product (log scale)")
-    ax.legend(fontsize=8)
+    for m, r in by_model.items():
+        k = np.arange(1, len(r["product"]) + 1)
+        ax.semilogy(k, r["product"], color=COLORS[m], lw=2.2, label=f"{protocol.label(m)}: measured")
+        ax.semilogy(k, r["power"], color=COLORS[m], lw=1.4, ls="--", label=r"$\|W_{hh}^k\|$")
+        ax.semilogy(k, r["rho_k"], color=COLORS[m], lw=1.4, ls=":", label=rf"$\rho^k$, $\rho = {r['rho']:.2f}$")
+    label(ax, "The same matrix, k times", "k: steps back", "size of the product")
+    ax.legend(frameon=False, fontsize=8, ncol=2, loc="lower left")
     return ax
 
 
-def training_gradient_table(summary, gap=100, kinds=tuple(KINDS)):
-    """From the stored run's probes: ‖∂L/∂x‖ at the country (gap + 1 steps before the query) before and
-    after training, and relative to lag 1, median over the seeds; and how many seeds solved the task."""
-    rows = [f"{'':<32}{'|dL/dx| at the country':>24}{'ratio to lag 1':>20}",
-            f"{'':<25}{'solved':>7}{'start':>12}{'end':>12}{'start':>10}{'end':>10}"]
-    for kind in kinds:
-        series = results.probe_series(summary, kind, "recall", gap)
-        s = summary[(kind, "recall", gap)]
-        solved = results.solved_count(s)
-        med = lambda key, k: float(np.median([p[key][k] for p in series]))     # noqa: E731
-        rows.append(f"{KINDS[kind]:<25}{solved:>7}{med('clue', 0):>12.1e}{med('clue', -1):>12.1e}"
-                    f"{med('ratio', 0):>10.1e}{med('ratio', -1):>10.1e}")
-    return "\n".join(rows)
+def gated_teaser(stored, gap=100, model="lstm_f3_i-3"):
+    """The stored result chapter 8 explains, quoted once here: (seeds solved, seeds run) at ``gap`` for a
+    network with a gated memory that starts open."""
+    s = results.summarise([r for r in stored["runs"] if r["model"] == model and r["task"] == "recall"
+                           and r["size"] == gap])
+    if (model, "recall", gap) not in s:
+        raise ValueError(f"stored must hold the runs of {model} at gap {gap} (make full)")
+    s = s[(model, "recall", gap)]
+    return round(s["solved"] * len(s["test"])), len(s["test"])
