@@ -115,3 +115,17 @@ def test_the_grid_steps_outwards_only_while_the_choice_is_at_an_edge(vals, expec
     assert results.next_lr(runs) == expected
     lr, tried, where = results.lr_status(runs)
     assert tried == sorted(vals, reverse=True) and where == ("interior" if expected is None and len(vals) == 3 else "edge")
+
+
+def test_the_best_initialisation_is_chosen_by_the_same_rule_on_validation():
+    runs = [fake(1e-2, s, v, v, model="rnn") for s, v in enumerate([0.95, 0.2, 0.2, 0.2, 0.2])]           # 1/5
+    runs += [fake(1e-3, s, v, 0.1, model="rnn_orth") for s, v in enumerate([0.95, 0.95, 0.95, 0.3, 0.3])]  # 3/5 on val
+    runs += [fake(1e-3, s, 0.97, 1.0, model="irnn", solved_at=9600) for s in range(5)]                    # 5/5, slow
+    summary = results.summarise(runs)
+    assert results.choose_init(summary, ("rnn", "rnn_orth"), "recall", 20) == "rnn_orth"   # test scores ignored
+    assert results.choose_init(summary, ("rnn", "rnn_orth", "irnn", "gru"), "recall", 20) == "irnn"
+    fast = [fake(1e-3, s, 0.97, 1.0, model="gru", solved_at=3200) for s in range(5)]
+    summary = results.summarise(runs + fast)
+    assert results.choose_init(summary, ("irnn", "gru"), "recall", 20) == "gru"           # same seeds, faster
+    with pytest.raises(ValueError, match="model_keys must have runs"):
+        results.choose_init(summary, ("lstm_f0_i0",), "recall", 20)

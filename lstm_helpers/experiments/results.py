@@ -31,26 +31,36 @@ def _finite(x, worst=-np.inf):
     return worst if np.isnan(x) else x
 
 
-def choose_lr(runs):
-    """The learning rate whose runs did best on *validation*: most seeds past the solved line; when
-    every seed of several rates solved, fewest training sequences until the validation score first
-    passed that line (median over the seeds); then the best median validation score, then the best
-    mean. A diverged run (NaN) counts as the worst score. runs: one (model, task, size), any lrs.
-    Tasks without a solved line (the text task: loss per character) are ranked by the score alone."""
-    if not runs:
-        raise ValueError("runs must hold at least one run of one (model, task, size); got none")
+def rank(runs):
+    """How well a set of runs of one (model, task, size) did on *validation*, as a sortable key (larger is
+    better): the fraction of seeds past the solved line; when every seed passed, fewer training sequences
+    until the validation score first passed it (median over the seeds); then the median validation score,
+    then the mean. A diverged run (NaN) counts as the worst score. Tasks without a solved line (the text
+    task: loss per character) are ranked by the score alone."""
     task = runs[0]["task"]
     sign = 1.0 if task == "recall" else -1.0
     line = SOLVED.get(task)
+    vals = [r["val"] for r in runs]
+    solved = float(np.mean([line is not None and passes(task, v, line) for v in vals]))
+    speed = -float(np.median([r["solved_at"] for r in runs])) if solved == 1.0 else 0.0
+    return (solved, speed, _finite(sign * np.median(vals)), _finite(sign * np.mean(vals)))
 
-    def key(lr):
-        rs = [r for r in runs if r["lr"] == lr]
-        vals = [r["val"] for r in rs]
-        solved = float(np.mean([line is not None and passes(task, v, line) for v in vals]))
-        speed = -float(np.median([r["solved_at"] for r in rs])) if solved == 1.0 else 0.0
-        return (solved, speed, _finite(sign * np.median(vals)), _finite(sign * np.mean(vals)))
 
-    return max(sorted({r["lr"] for r in runs}, reverse=True), key=key)
+def choose_lr(runs):
+    """The learning rate whose runs ``rank`` best on validation. runs: one (model, task, size), any lrs."""
+    if not runs:
+        raise ValueError("runs must hold at least one run of one (model, task, size); got none")
+    return max(sorted({r["lr"] for r in runs}, reverse=True), key=lambda lr: rank([r for r in runs if r["lr"] == lr]))
+
+
+def choose_init(summary, model_keys, task, size):
+    """Of several initialisations of one family (model keys), the one whose chosen learning rate's runs
+    ``rank`` best on validation -- the same rule that chose each one's rate. Keys absent from the summary
+    are skipped; ties go to the first key."""
+    present = [m for m in model_keys if (m, task, size) in summary]
+    if not present:
+        raise ValueError(f"model_keys must have runs at ({task}, {size}) in the summary; none of {model_keys} has")
+    return max(present, key=lambda m: rank(summary[(m, task, size)]["runs"]))
 
 
 def next_lr(runs, ladder=LR_LADDER):
