@@ -86,7 +86,7 @@ def test_memory_change_of_the_chapter_step_adds_up_for_every_unit():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: ch06.memory_change({"f": np.ones(3)}, np.zeros(3)), "values must be the dict returned by intermediates\(\)"),
+    (lambda: ch06.memory_change({"f": np.ones(3)}, np.zeros(3)), r"values must be the dict returned by intermediates\(\)"),
     (lambda: ch06.memory_change(ch06.intermediates(ch06.example()[0], np.zeros(2), np.zeros(3), np.zeros(3)),
                                     np.zeros(2)), r"c_prev must have shape \(3,\)"),
 ])

@@ -41,7 +41,7 @@ def intermediates(params, x_t, h_prev, c_prev):
     z = np.concatenate([h_prev, x_t])
     r = {"z": z}
     for g in "fico":
-        r[f"a_{g}"] = params[f"W_{g}"] @ z + params[f"b_{g}"]
+        r[f"a_{g}"] = z @ params[f"W_{g}"].T + params[f"b_{g}"]     # W·z + b, as in lstm.step
     r["f"], r["i"], r["o"] = sigmoid(r["a_f"]), sigmoid(r["a_i"]), sigmoid(r["a_o"])
     r["c_tilde"] = np.tanh(r["a_c"])
     r["f_c_prev"], r["i_c_tilde"] = r["f"] * c_prev, r["i"] * r["c_tilde"]

@@ -1,4 +1,7 @@
-"""Chapter 11, "A numerical example you can check by hand": one step, H = 2, D = 2, round numbers."""
+"""Chapter 11, "A numerical example you can check by hand": one step, H = 2, D = 2, round numbers.
+
+Units are numbered from 0, as everywhere in the book: row u of every W computes unit u.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +17,8 @@ ORDER = ("z", "a_f", "f", "a_i", "i", "a_c", "c_tilde", "f_c_prev", "i_c_tilde",
 def example(b_f=(1.0, 1.0)):
     """Round-number weights and states. Returns (params, x_t (2,), h_prev (2,), c_prev (2,)).
 
-    Columns of every W: [h1, h2, x1, x2] (the first H act on h_{t−1}). b_f: the forget bias (2,),
-    (1, 1) in the chapter; exercise 2 changes it.
+    Every W is (H, H + D) = (2, 4): row u computes unit u; the first H columns act on h_{t−1}, the last D on
+    x_t. b_f: the forget bias (2,), (1, 1) in the chapter; exercise 2 changes it.
     """
     b_f = check_array("b_f", b_f, (2,), dtype=float)
     params = {
@@ -36,11 +39,13 @@ def worked_step(b_f=(1.0, 1.0)):
 
 
 def table(values, decimals=4):
-    """Rows "name  unit 1  unit 2" in the order a reader computes them (values from worked_step)."""
+    """A header "unit 0  unit 1 …", then one row per intermediate in the order a reader computes them
+    (values from worked_step: (H,) arrays; the z row lists all H + D entries of z)."""
     missing = [n for n in ORDER if n not in values]
     if missing:
         raise ValueError(f"values must hold every intermediate of ch06.intermediates; missing {missing}")
-    rows = []
+    units = range(np.atleast_1d(values["h"]).size)
+    rows = [f"{'':<18}" + "".join(f"{'unit ' + str(u):>10}" for u in units)]
     for name in ORDER:
         v = np.atleast_1d(values[name])
         rows.append(f"{ch06.LABELS.get(name, name):<18}" + "".join(f"{x:>10.{decimals}f}" for x in v))
