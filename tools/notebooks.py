@@ -5,6 +5,7 @@
     python tools/notebooks.py check book      # list notebooks that are not clean
     python tools/notebooks.py tag book        # turn # NBVAL_CHECK_OUTPUT comments into tags
     python tools/notebooks.py setup book      # give every chapter the first "run locally" cell
+    python tools/notebooks.py refs book       # give every chapter that cites a paper its references cell
 
 A code cell tagged ``nbval-check-output`` (nbval's cell tag; readers of the website never see it)
 keeps its output: nbval compares it on every test run, so the numbers the text relies on are
@@ -37,6 +38,12 @@ if importlib.util.find_spec("lstm_helpers") is None:
             "menu) or clone its repository (the button at the top of every page), "
             "then run `make lab` in its folder.")"""
 COMMENT = "NBVAL_CHECK_OUTPUT"
+# The last cell of a chapter that cites papers: the references, author-year, for a reader in JupyterLab, where
+# jupyterlab-myst cannot resolve {cite} (it shows the key with "Citation Not Found"). The website links every
+# citation to its bibliography, so the cell is removed there (remove-cell).
+BIB = pathlib.Path(__file__).resolve().parents[1] / "references.bib"
+REFS_KEY = "lstm_references"
+REFS_HEAD = "**References.** The citations on this page"
 
 
 def is_checked(cell):
@@ -96,6 +103,55 @@ def add_setup_cell(nb):
     return nb
 
 
+def cited_keys(nb):
+    """The bibliography keys a notebook cites with {cite}`a,b` in its markdown, in order of first use."""
+    import re
+
+    keys = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown" and not cell.get("metadata", {}).get(REFS_KEY):
+            for group in re.findall(r"\{cite[:a-z]*\}`([^`]+)`", "".join(cell.get("source", ""))):
+                keys += [k.strip() for k in group.split(",") if k.strip() not in keys]
+    return list(dict.fromkeys(keys))
+
+
+def _authors(entry):
+    last = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in entry.persons.get("author", [])]
+    if not last:
+        return " ".join(entry.persons.get("editor", [])) or entry.fields.get("author", "").strip("{}")
+    if len(last) > 3:
+        return f"{last[0]} et al."
+    return last[0] if len(last) == 1 else ", ".join(last[:-1]) + " & " + last[-1]
+
+
+def references_text(keys, bib=BIB):
+    """Markdown: one line per key, "Gers, Schmidhuber & Cummins (2000). *Learning to Forget…*" (author-year)."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(str(bib)).entries
+    missing = [k for k in keys if k not in entries]
+    if missing:
+        raise ValueError(f"keys must be in {bib.name}; missing: {missing}")
+    lines = [f"{REFS_HEAD} (the website links them to its bibliography):", ""]
+    for k in keys:
+        e = entries[k]
+        title = e.fields.get("title", "").replace("{", "").replace("}", "")
+        lines.append(f"- `{k}`: {_authors(e)} ({e.fields.get('year', 'n.d.')}). *{title}*.")
+    return "\n".join(lines)
+
+
+def add_references_cell(nb, bib=BIB):
+    """Replace the notebook's references cell (if any) by a current one at the end; none when nothing is cited."""
+    import nbformat
+
+    nb["cells"] = [c for c in nb["cells"] if not c.get("metadata", {}).get(REFS_KEY)]
+    keys = cited_keys(nb)
+    if keys:
+        nb["cells"].append(nbformat.v4.new_markdown_cell(
+            references_text(keys, bib), metadata={"tags": [SETUP_TAG], REFS_KEY: True}))
+    return nb
+
+
 def strip(nb):
     """Clean a notebook dict in place (see module docstring); returns it."""
     nb.get("metadata", {}).pop("widgets", None)
@@ -121,7 +177,7 @@ def _notebooks(root):
 def main(argv):
     import nbformat
 
-    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check", "tag", "setup"):
+    if len(argv) != 2 or argv[0] not in ("strip", "refresh", "check", "tag", "setup", "refs"):
         print(__doc__)
         return 2
     command, root = argv
@@ -129,12 +185,20 @@ def main(argv):
     for path in _notebooks(root):
         nb = nbformat.read(path, as_version=4)
         if command == "check":
+            current = [c for c in add_references_cell(nbformat.from_dict(nb))["cells"]
+                       if c.get("metadata", {}).get(REFS_KEY)]
+            had = [c for c in nb["cells"] if c.get("metadata", {}).get(REFS_KEY)]
+            if ["".join(c["source"]) for c in current] != ["".join(c["source"]) for c in had]:
+                print(f"{path}: references cell missing or out of date (python tools/notebooks.py refs book)")
+                bad += 1
             for p in problems(nb):
                 print(f"{path}: {p}")
                 bad += 1
             continue
         if command == "setup":
             add_setup_cell(nb)
+        if command == "refs":
+            add_references_cell(nb)
         if command == "tag":
             if not any([move_comment_to_tag(c) for c in nb.cells]):
                 continue
