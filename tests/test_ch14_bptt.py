@@ -71,25 +71,77 @@ def test_a_clip_above_every_norm_is_the_same_run_as_no_clipping():
     assert not np.array_equal(low["grad_norm"][1:], free["grad_norm"][1:])
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_nudge_last_bit_moves_each_number_by_at_most_one_unit_in_the_last_place(dtype):
+def test_sgd_step_is_the_learning_rate_times_the_clipped_gradient():
+    # the first update by hand: the same weights and batch, the engine's gradient, clipped at 0.1
+    r = ch14.clipping_experiment(0.1, optimizer="sgd", lr=0.5, steps=1, hidden=8)
     rng = np.random.default_rng(0)
-    p = {"W": rng.standard_normal((30, 20)).astype(dtype), "b": np.ones(50, dtype=dtype)}
-    before = {k: v.copy() for k, v in p.items()}
-    q = ch14.nudge_last_bit(p, np.random.default_rng(1))
-    for k in p:
-        np.testing.assert_array_equal(p[k], before[k])                  # the input is not changed
-        assert q[k].dtype == dtype
-        step = np.abs(q[k] - p[k])
-        assert np.all(step <= np.spacing(np.abs(p[k])))
-        assert 0 < np.count_nonzero(step) < step.size                   # u = 0 leaves some alone
+    p = models.init_model("rnn", len(tasks.recall_vocab().tokens), 8, 6, rng)
+    x, y, _ = tasks.recall_task(32, 10, rng)
+    grads = models.loss_and_grads("rnn", p, x, y)[1]
+    norm = np.sqrt(sum(float((g ** 2).sum()) for g in grads.values()))
+    assert r["grad_norm"][0] == pytest.approx(norm, rel=1e-12) and norm > 0.1
+    largest = max(float(np.abs(g).max()) for g in grads.values())
+    assert r["largest_step"][0] == pytest.approx(0.5 * 0.1 / norm * largest, rel=1e-9)
 
 
-def test_a_nudged_copy_starts_like_the_original_and_then_differs_in_its_last_bits():
-    a = ch14.clipping_experiment(1.0, steps=10, hidden=8)
-    b = ch14.clipping_experiment(1.0, steps=10, hidden=8, nudge=0)
-    np.testing.assert_allclose(b["grad_norm"], a["grad_norm"], rtol=1e-9)
-    assert not np.array_equal(b["grad_norm"], a["grad_norm"])
+def test_adams_first_update_moves_every_weight_by_the_learning_rate():
+    # bias-corrected, m/sqrt(v) = g/|g| at the first step: a step of lr whatever the gradient's size
+    r = ch14.clipping_experiment(None, lr=0.05, steps=3, hidden=8)
+    assert r["largest_step"][0] == pytest.approx(0.05, rel=1e-5)
+    assert r["largest_step"].shape == (3,)
+
+
+def test_initial_recurrent_matrix_radius_and_largest_singular_value():
+    r = ch14.clipping_experiment(None, steps=1, hidden=8, seed=3)
+    W = models.init_model("rnn", len(tasks.recall_vocab().tokens), 8, 6,
+                          np.random.default_rng(3))["W_h"][:, :8]
+    assert r["singular"] == pytest.approx(np.sqrt(np.linalg.eigvalsh(W.T @ W).max()), rel=1e-12)
+    assert r["radius"] == pytest.approx(max(abs(np.roots(np.poly(W)))), rel=1e-6)
+    assert r["radius"] <= r["singular"]                      # ρ ≤ λ1 for every matrix
+
+
+def test_perturb_changes_only_the_initial_weights():
+    same = ch14.clipping_experiment(1.0, steps=5, hidden=8, perturb=lambda p: p)
+    free = ch14.clipping_experiment(1.0, steps=5, hidden=8)
+    np.testing.assert_array_equal(same["grad_norm"], free["grad_norm"])
+    moved = ch14.clipping_experiment(1.0, steps=5, hidden=8,
+                                     perturb=lambda p: {**p, "b_h": p["b_h"] + 0.1})
+    assert moved["radius"] == free["radius"] and moved["grad_norm"][0] != free["grad_norm"][0]
+
+
+def test_plot_training_draws_one_line_per_run():
+    runs = [ch14.clipping_experiment(c, steps=4, hidden=4) for c in (None, 1.0)]
+    ax = ch14.plot_training({"a": runs, "b": runs[0]}, key="loss")
+    assert len(ax.lines) == 3 + 1                            # three runs and ln 6, dashed
+    assert ax.lines[-1].get_ydata()[0] == pytest.approx(np.log(6))
+    np.testing.assert_array_equal(ax.lines[2].get_ydata(), runs[0]["loss"])
+    matplotlib.pyplot.close(ax.figure)
+
+
+def test_the_cell_jacobian_is_diag_f_plus_the_paths_through_h():
+    # chapter 14's formula for dC_t/dC_{t-1}, against finite differences of one step; o_{t-1} is fixed
+    # (it depends on h_{t-2}, not on C_{t-1}), h_{t-1} = o_{t-1} tanh(C_{t-1})
+    rng = np.random.default_rng(4)
+    D, H = 3, 4
+    p = {k: v + 0.5 * rng.standard_normal(v.shape) for k, v in lstm.init_params(D, H, rng).items()}
+    x_t, c_prev = rng.standard_normal((1, D)), rng.standard_normal((1, H))
+    o_prev = 1 / (1 + np.exp(-rng.standard_normal((1, H))))
+
+    def c_t(c):
+        return lstm.forward(p, x_t[None], o_prev * np.tanh(c), c).c[0, 0]
+
+    eps, numerical = 1e-6, np.empty((H, H))
+    for j in range(H):
+        e = np.zeros((1, H))
+        e[0, j] = eps
+        numerical[:, j] = (c_t(c_prev + e) - c_t(c_prev - e)) / (2 * eps)
+    tr = lstm.forward(p, x_t[None], o_prev * np.tanh(c_prev), c_prev)
+    f, i, g = tr.f[0, 0], tr.i[0, 0], tr.c_tilde[0, 0]
+    Wh = {k: p[f"W_{k}"][:, :H] for k in "fic"}
+    through_h = (np.diag(c_prev[0] * f * (1 - f)) @ Wh["f"] + np.diag(g * i * (1 - i)) @ Wh["i"]
+                 + np.diag(i * (1 - g ** 2)) @ Wh["c"]) @ np.diag(o_prev[0] * (1 - np.tanh(c_prev[0]) ** 2))
+    np.testing.assert_allclose(numerical, np.diag(f) + through_h, atol=1e-8)
+    assert np.abs(numerical - np.diag(f)).max() > 1e-2                 # the direct path alone is not all
 
 
 # -- the backward flow: dL/dC_t and dL/dh_t at every step ----------------------------
@@ -231,8 +283,9 @@ def test_backward_flow_picture_one_chain_per_bias():
                                       1.0: ch14.recall_gradients(1.0, gap=3)}),
      "the same sentence"),
     (lambda: ch14.clipping_experiment(0.0), "clip must be"),
-    (lambda: ch14.clipping_experiment(1.0, nudge=-1), "nudge must be an integer >= 0"),
-    (lambda: ch14.nudge_last_bit({}, 0), "rng must be a numpy Generator"),
+    (lambda: ch14.clipping_experiment(1.0, perturb=3), "perturb must be a function"),
+    (lambda: ch14.clipping_experiment(1.0, optimizer="rmsprop"), "optimizer must be one of"),
+    (lambda: ch14.plot_training({}, key="accuracy"), "key must be one of"),
     (lambda: ch14.truncated_grads(lstm.init_params(3, 4, np.random.default_rng(0)), np.zeros((5, 2, 3)), np.zeros((5, 2, 4)), 0), "window must be an integer >= 1"),
     (lambda: ch14.truncated_grads(lstm.init_params(3, 4, np.random.default_rng(0)), np.zeros((5, 2, 3)), np.zeros((4, 2, 4)), 2), "dh must have shape"),
 ])

@@ -1,5 +1,6 @@
 import importlib.util
 import pathlib
+import time
 
 import numpy as np
 import pytest
@@ -114,3 +115,50 @@ def test_report_fits_the_books_code_column_with_every_column_shown():
     floors = table_under(lines, "the same times divided by the floor")
     assert [float(row.split()[-2]) for row in floors] == pytest.approx(
         [r["x_limit"] for r in results["lstm_vs_torch"]], abs=0.005)
+
+
+# -- the appendix: last-bit copies of chapter 14's clipping runs ------------------------------
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nudge_last_bit_moves_each_number_by_at_most_one_unit_in_the_last_place(dtype):
+    rng = np.random.default_rng(0)
+    p = {"W": rng.standard_normal((30, 20)).astype(dtype), "b": np.ones(50, dtype=dtype)}
+    before = {k: v.copy() for k, v in p.items()}
+    q = ch16.nudge_last_bit(p, np.random.default_rng(1))
+    for k in p:
+        np.testing.assert_array_equal(p[k], before[k])                  # the input is not changed
+        assert q[k].dtype == dtype
+        step = np.abs(q[k] - p[k])
+        assert np.all(step <= np.spacing(np.abs(p[k])))
+        assert 0 < np.count_nonzero(step) < step.size                   # u = 0 leaves some alone
+
+
+def test_a_nudged_copy_starts_like_the_original_and_then_differs_in_its_last_bits():
+    a, (b,) = ch16.last_bit_copies(1.0, copies=1, steps=10, hidden=8)
+    np.testing.assert_allclose(b["grad_norm"], a["grad_norm"], rtol=1e-9)
+    assert not np.array_equal(b["grad_norm"], a["grad_norm"])
+    # copy k uses the rng seeded with k: the same copy twice is the same run
+    _, (c,) = ch16.last_bit_copies(1.0, copies=1, steps=10, hidden=8)
+    np.testing.assert_array_equal(b["grad_norm"], c["grad_norm"])
+
+
+def test_compare_copies_by_hand():
+    original = {"grad_norm": np.array([1.0, 2.0]), "spike_ratio": 1.4, "accuracy": 0.5}
+    near = {"grad_norm": np.array([1.0, 2.002]), "spike_ratio": 1.3, "accuracy": 0.5}
+    far = {"grad_norm": np.array([1.5, 2.0]), "spike_ratio": 1.4, "accuracy": 0.6}
+    assert ch16.compare_copies(original, [near]) == (pytest.approx(0.001), True)
+    assert ch16.compare_copies(original, [near, far]) == (pytest.approx(0.5), False)
+
+
+def test_bad_input_of_the_appendix():
+    with pytest.raises(ValueError, match="rng must be a numpy Generator"):
+        ch16.nudge_last_bit({}, 0)
+    with pytest.raises(ValueError, match="copies must be an integer >= 1"):
+        ch16.last_bit_copies(1.0, copies=0)
+
+
+def test_best_ms_is_the_fastest_run_per_call():
+    calls = []
+    ms = ch16.best_ms(lambda: calls.append(time.sleep(0.002)), number=2, repeat=3)
+    assert len(calls) == 6 and 2.0 <= ms < 50.0
+    with pytest.raises(ValueError, match="number must be an integer >= 1"):
+        ch16.best_ms(lambda: None, number=0)

@@ -1,13 +1,13 @@
 """Chapter 14, "Backpropagation through time": the gradient along the cell state, the
-backward flow on one recall sentence, truncation, clipping."""
+backward flow on one recall sentence, truncation, clipping under plain SGD and under Adam."""
 from __future__ import annotations
 
 import numpy as np
 
 from lstm_helpers.engine import gradcheck, lstm
 from lstm_helpers.engine.losses import cross_entropy
-from lstm_helpers.engine.optim import Adam
-from lstm_helpers.engine.validation import check_array, check_number, check_positive_int, check_rng
+from lstm_helpers.engine.optim import SGD, Adam
+from lstm_helpers.engine.validation import check_array, check_number, check_option, check_positive_int
 from lstm_helpers.experiments import protocol
 from lstm_helpers.explorers.explorer import Explorer, Panel, Readout, Series, Slider
 from lstm_helpers.figures.style import GATE_COLORS
@@ -212,45 +212,49 @@ def first_word_gradient(window, gap=20, hidden=16, seed=0):
     return float(np.linalg.norm(g["x"][0]))
 
 
-def nudge_last_bit(params, rng):
-    """Every entry moved to the next float up or down, or left alone (one third each, at random).
-
-    A change of one unit in the last place: the size of the differences between two CPUs'
-    arithmetic kernels. Returns a new dict in the same dtypes; ``params`` is not changed.
-    """
-    check_rng("rng", rng)
-    out = {}
-    for k, v in params.items():
-        u = rng.integers(-1, 2, size=np.shape(v))                  # −1, 0 or +1
-        towards = np.where(u > 0, np.inf, -np.inf).astype(v.dtype)
-        out[k] = np.where(u == 0, v, np.nextafter(v, towards))
-    return out
+OPTIMIZERS = {"adam": Adam, "sgd": SGD}
 
 
-def clipping_experiment(clip, gap=10, steps=200, hidden=32, lr=0.05, seed=0, nudge=None):
-    """Train an RNN on the recall task with a large learning rate, with or without clipping.
+def clipping_experiment(clip, optimizer="adam", gap=10, steps=200, hidden=32, lr=0.05, seed=0,
+                        perturb=None):
+    """Train an RNN on the recall task, with or without clipping the gradient by its norm.
 
-    clip: the gradient-norm limit, or None for no clipping.
-    nudge: None, or a seed: the initial weights then go through ``nudge_last_bit`` with that seed
-    (the run is otherwise identical), to see how much a last-bit difference changes the run.
-    Returns {"grad_norm": (steps,) norms before clipping, "loss": (steps,), "accuracy": on 500
-    test sequences, "spike_ratio": max/median of grad_norm, "spike_step": where the max is}.
+    clip: the gradient-norm limit, or None for no clipping.  optimizer: "adam" or "sgd"
+    (plain: θ ← θ − lr·g).  perturb: None, or a function params -> params applied to the
+    initial weights (chapter 16 nudges their last bits with it); the run is otherwise the same.
+    Returns {"grad_norm": (steps,) norms before clipping, "loss": (steps,), "largest_step":
+    (steps,) the largest change of any one weight in each update, "accuracy": on 500 test
+    sequences, "spike_ratio": max/median of grad_norm, "spike_step": where the max is,
+    "radius", "singular": spectral radius and largest singular value of the initial W_hh}.
     """
     if clip is not None:
         clip = check_number("clip", clip, 1e-12)
+    check_option("optimizer", optimizer, OPTIMIZERS)
     gap, steps, hidden = (check_positive_int(n, v) for n, v in (("gap", gap), ("steps", steps), ("hidden", hidden)))
     lr = check_number("lr", lr, 1e-12, 10)
+    if perturb is not None and not callable(perturb):
+        raise ValueError(f"perturb must be a function params -> params or None; got {perturb!r}")
     rng = np.random.default_rng(seed)
-    V = len(tasks.recall_vocab().tokens)
-    p = models.init_model("rnn", V, hidden, 6, rng)
-    if nudge is not None:
-        p = nudge_last_bit(p, np.random.default_rng(check_positive_int("nudge", nudge, minimum=0)))
+    p = models.init_model("rnn", len(tasks.recall_vocab().tokens), hidden, 6, rng)
+    p = p if perturb is None else perturb(p)
+    W_hh = p["W_h"][:, :hidden]                                    # the recurrent matrix
+    before = {k: v.copy() for k, v in p.items()}
+
+    def largest_step(q):                                           # called after every update
+        step = max(float(np.abs(q[k] - before[k]).max()) for k in q)
+        before.update({k: v.copy() for k, v in q.items()})
+        return step
+
     x_test, y_test = protocol.data("recall", gap, 500, "test")
     p, hist = loop.train("rnn", p, lambda r: tasks.recall_task(32, gap, r)[:2], steps, rng,
-                             optimizer=Adam(lr), clip=clip, progress=False)
+                         optimizer=OPTIMIZERS[optimizer](lr), clip=clip, evaluate=largest_step,
+                         eval_every=1, progress=False)
     g = np.array(hist["grad_norm"])
     return {"grad_norm": g, "loss": np.array(hist["loss"]), "spike_ratio": float(g.max() / np.median(g)),
-            "spike_step": int(g.argmax()), "accuracy": models.accuracy("rnn", p, x_test, y_test)}
+            "spike_step": int(g.argmax()), "accuracy": models.accuracy("rnn", p, x_test, y_test),
+            "largest_step": np.array([e[2] for e in hist["eval"]]),
+            "radius": float(np.abs(np.linalg.eigvals(W_hh)).max()),
+            "singular": float(np.linalg.norm(W_hh, 2))}
 
 
 def plot_cell_gradients(results, ax=None):
@@ -269,15 +273,24 @@ def plot_cell_gradients(results, ax=None):
     return ax
 
 
-def plot_grad_norms(runs, ax=None):
-    """Gradient norm (before clipping) at every training step, one line per run, log scale."""
-    from lstm_helpers.figures.style import label, new_figure
+def plot_training(groups, key="grad_norm", ax=None):
+    """``key`` ("grad_norm", before clipping, or "loss") at every training step, log scale.
 
+    groups: {label: a clipping_experiment run, or a list of runs}: one colour per label, one
+    thin line per run. The loss plot has the loss of guessing, ln 6, dashed.
+    """
+    from lstm_helpers.figures.style import PALETTE, label, new_figure
+
+    title, ylabel = {"grad_norm": ("Gradient norm", r"$\|g\|$ before clipping"),
+                     "loss": ("Loss", "training loss")}[check_option("key", key, ("grad_norm", "loss"))]
     if ax is None:
         _, ax = new_figure(height=3.0)
-    for name, r in runs.items():
-        ax.semilogy(r["grad_norm"], label=name, lw=1)
-    label(ax, "Gradient norm during training", "training step", r"$\|g\|$ before clipping (log scale)")
+    for color, (name, runs) in zip(PALETTE, groups.items()):
+        for k, r in enumerate(runs if isinstance(runs, list) else [runs]):
+            ax.semilogy(r[key], color=color, lw=1, alpha=0.8, label=name if k == 0 else None)
+    if key == "loss":
+        ax.axhline(np.log(6), ls="--", color="grey", lw=1, label=r"guessing: $\ln K$")
+    label(ax, f"{title} during training", "training step", ylabel + " (log scale)")
     ax.legend(fontsize=9)
     return ax
 

@@ -10,13 +10,20 @@ stones so the chapter (and ``benchmarks/bench.py``) can time each change on its 
 - ``backward_per_step_weights``: BPTT that accumulates weight gradients inside the loop (the
   textbook way), against ``lstm.backward``, which does them as one product after the loop.
 All return the same numbers as the engine (tested), only the time differs.
+
+The appendix, "the machinery behind the numbers", also trains chapter 14's clipping runs again from
+weights nudged in their last bit (``nudge_last_bit``, ``last_bit_copies``, ``compare_copies``).
 """
 from __future__ import annotations
 
+import timeit
+
 import numpy as np
 
+from lstm_helpers.chapters import ch14_bptt
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.activations import sigmoid
+from lstm_helpers.engine.validation import check_positive_int, check_rng
 from lstm_helpers.experiments.protocol import SOLVED
 
 VARIANTS = ("naive", "stacked", "hoisted", "fused")
@@ -119,6 +126,10 @@ def trace_bytes(T, B, D, H, itemsize=8):
     return (6 * T * B * H + T * B * D) * itemsize
 
 
+def best_ms(fn, number=5, repeat=5):
+    """Milliseconds per call of fn(): the fastest of ``repeat`` runs of ``number`` calls each."""
+    number, repeat = check_positive_int("number", number), check_positive_int("repeat", repeat)
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e3
 
 
 def fit_slope(sizes, seconds):
@@ -235,3 +246,46 @@ def report(results):
         rows.append("slider update (compute + redraw), slowest explorer:")
         rows.append(f"  median {worst['median_ms']:.1f} ms, p95 {worst['p95_ms']:.1f} ms")
     return "\n".join(rows)
+
+
+# -- the appendix: last-bit differences in chapter 14's clipping runs ---------------------------
+
+
+def nudge_last_bit(params, rng):
+    """Every entry moved to the next float up or down, or left alone (one third each, at random).
+
+    A change of one unit in the last place: the size of the differences between two CPUs'
+    arithmetic kernels. Returns a new dict in the same dtypes; ``params`` is not changed.
+    """
+    check_rng("rng", rng)
+    out = {}
+    for k, v in params.items():
+        u = rng.integers(-1, 2, size=np.shape(v))                  # −1, 0 or +1
+        towards = np.where(u > 0, np.inf, -np.inf).astype(v.dtype)
+        out[k] = np.where(u == 0, v, np.nextafter(v, towards))
+    return out
+
+
+def last_bit_copies(clip, copies=12, **setting):
+    """``ch14_bptt.clipping_experiment(clip, **setting)`` and ``copies`` copies of it whose initial
+    weights went through ``nudge_last_bit`` (the rng of copy k seeded with k), all else the same.
+
+    Returns (the original run, [the copies' runs]).
+    """
+    copies = check_positive_int("copies", copies)
+    original = ch14_bptt.clipping_experiment(clip, **setting)
+    return original, [
+        ch14_bptt.clipping_experiment(
+            clip, **setting, perturb=lambda p, k=k: nudge_last_bit(p, np.random.default_rng(k)))
+        for k in range(copies)]
+
+
+def compare_copies(original, copies):
+    """How far copies moved from the original run: (the largest relative change of a gradient norm,
+    over copies and steps; True if every copy has the original's spike ratio, rounded to an
+    integer, and its test accuracy)."""
+    change = max(float(np.max(np.abs(c["grad_norm"] - original["grad_norm"]) / original["grad_norm"]))
+                 for c in copies)
+    same = all(round(c["spike_ratio"]) == round(original["spike_ratio"])
+               and c["accuracy"] == original["accuracy"] for c in copies)
+    return change, same
