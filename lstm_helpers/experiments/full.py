@@ -18,22 +18,25 @@ ABLATIONS = ("lstm_nfg", "lstm_nig", "lstm_nog")                          # chap
 # not: in the first stored run both failed every seed at gaps 50 and 100 at every rate), to pay for the rest.
 LONG = tuple(m for m in ALL if m not in ("lstm_f0_i-3", "lstm_f1_i-3"))
 ADDING = protocol.FAMILIES["RNN"] + protocol.FAMILIES["GRU"] + ("lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3", "lstm_chrono")
+TODAY = protocol.TODAY                                                    # chapter 17: minLSTM, minGRU, attention
+TODAY_ADDING = ("minlstm", "mingru")                                      # (attention reads h_T only: recall)
 PROTOCOL = {"steps": 2000, "batch": 32, "hidden": 32, "seeds": (0, 1, 2, 3, 4), "lrs": protocol.LR_GRID,
             "ladder": protocol.LR_LADDER, "dtype": "float32",
-            "grid": [("recall", 20, ALL),
-                     ("recall", 50, LONG + ABLATIONS),
-                     ("recall", 100, LONG),
-                     ("adding", 100, ADDING + ABLATIONS)]}
+            "grid": [("recall", 20, ALL + TODAY),
+                     ("recall", 50, LONG + ABLATIONS + TODAY),
+                     ("recall", 100, LONG + TODAY),
+                     ("adding", 100, ADDING + ABLATIONS + TODAY_ADDING)]}
 TEXT = {"steps": 500, "batch": 32, "hidden": 128, "seeds": (0, 1, 2, 3, 4), "lrs": (1e-1, 3e-2, 1e-2, 3e-3, 1e-3),
         "ladder": None, "dtype": "float32", "grid": [("text", 48, ("rnn", "lstm"))]}
 QUICK = {"protocol": {"steps": 6, "batch": 8, "hidden": 4, "seeds": (0, 1), "lrs": (1e-2, 1e-3),
                       "ladder": (3e-2, 1e-2, 1e-3), "dtype": "float64",
-                      "grid": [("recall", 3, ("rnn", "irnn", "lstm_chrono")), ("adding", 4, ("gru_z3", "lstm_nfg"))]},
+                      "grid": [("recall", 3, ("rnn", "irnn", "lstm_chrono", "attention")),
+                               ("adding", 4, ("gru_z3", "lstm_nfg"))]},
          "text": {"steps": 20, "batch": 4, "hidden": 8, "seeds": (0,), "lrs": (1e-2, 1e-3), "ladder": None,
                   "dtype": "float32", "grid": [("text", 16, ("rnn", "lstm"))]}}
 FULL = {"protocol": PROTOCOL, "text": TEXT}
 OUT = {"protocol": "full_run.json", "text": "text_run.json"}
-COST = {"rnn": 1, "rnn_relu": 1, "gru": 4, "lstm": 4}     # relative time of one step
+COST = {"rnn": 1, "rnn_relu": 1, "gru": 4, "lstm": 4, "mingru": 3, "minlstm": 3, "attention": 1}  # relative time of one step
 
 
 def _cost(job):

@@ -58,6 +58,10 @@ MODELS["lstm_chrono"] = ("LSTM (chrono)", "lstm", {"b_f": 0.0, "b_i": 0.0, "init
 PINNED = 40.0
 for _g, _name in (("f", "forget"), ("i", "input"), ("o", "output")):
     MODELS[f"lstm_n{_g}g"] = (f"no {_name} gate ({_g} = 1)", "lstm", {"b_f": 3.0, "b_i": -3.0, "pin": _g})
+# Chapter 17 ("Where LSTMs stand today"): models beside the LSTM family, each at its engine's default init.
+TODAY = ("minlstm", "mingru", "attention")
+MODELS.update({"minlstm": ("minLSTM", "minlstm", {}), "mingru": ("minGRU", "mingru", {}),
+               "attention": ("attention (1 head)", "attention", {})})
 # The families compared at their best initialisation, and what each library gives by default.
 FAMILIES = {"RNN": ("rnn", "rnn_orth", "irnn"), "GRU": ("gru", "gru_z3"),
             "LSTM": tuple(m for m in MODELS if m.startswith("lstm_f")) + ("lstm_chrono",)}
@@ -175,12 +179,16 @@ def gate_units(cell, params, task, x):
     """Every unit's mean value over the probe batch and the steps that carry the memory (recall:
     the filler words; adding: all steps). LSTM: forget and input gate {"f", "i"}; GRU: update gate
     {"z"}; RNN: {"abs_h"}, mean |h_t| (tanh RNN: near 1 = saturated, its derivative near 0).
-    Each entry: (H,)."""
+    minLSTM: {"f"}, the normalised forget gate f' = f/(f+i) (its i' is 1 − f'); minGRU: {"z"}, its update
+    gate, the share of the candidate *written* (the paper's convention, the opposite of the GRU's z);
+    attention: {} (no gate). Each entry: (H,)."""
+    if cell == "attention":
+        return {}
     trace = models.engine(cell).forward(models.cell_params(params), x)
     steps = slice(1, -1) if task == "recall" else slice(None)
     if cell in ("rnn", "rnn_relu"):
         return {"abs_h": np.abs(trace.h[steps]).mean(axis=(0, 1))}
-    names = ("f", "i") if cell == "lstm" else ("z",)
+    names = {"lstm": ("f", "i"), "minlstm": ("f",)}.get(cell, ("z",))
     return {g: getattr(trace, g)[steps].mean(axis=(0, 1)) for g in names}
 
 

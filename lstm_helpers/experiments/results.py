@@ -219,8 +219,8 @@ def probe_series(summary, model, task, size):
         probes = [r["probes"][str(b)] for b in batches]
         far = max(probes[0]["grad"], key=int)
         clue = np.array([p["grad"][far] for p in probes])
-        gated = [(b, p) for b, p in zip(batches, probes) if len(p) > 1]
-        gates = {g: np.array([p[g] for _, p in gated]) for g in gated[0][1] if g != "grad"}
+        gated = [(b, p) for b, p in zip(batches, probes) if len(p) > 1]         # (attention has no gate)
+        gates = {g: np.array([p[g] for _, p in gated]) for g in (gated[0][1] if gated else ()) if g != "grad"}
         out.append({"seed": r["seed"], "solved": r["solved"], "batches": np.array(batches), "lag": int(far),
                     "clue": clue, "ratio": clue / np.array([p["grad"]["1"] for p in probes]),
                     "gate_batches": np.array([b for b, _ in gated]), **gates})

@@ -1,4 +1,4 @@
-"""A sequence model = a recurrent cell (lstm, rnn, gru or rnn_relu) + a linear read-out.
+"""A sequence model = a cell (lstm, rnn, gru, rnn_relu; chapter 17's mingru, minlstm, attention) + a linear read-out.
 
 The parameter dict holds the cell's keys plus ``W_y`` (K, H) and ``b_y`` (K,).
 ``readout="last"`` reads h_T (classification of a whole sequence, e.g. the recall task);
@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_helpers.engine import gru, lstm, rnn
+from lstm_helpers.engine import attention, gru, lstm, rnn
 from lstm_helpers.engine.losses import cross_entropy, init_readout, mse, readout, readout_backward
+from lstm_helpers.engine.minrnn import MINGRU, MINLSTM
 from lstm_helpers.engine.validation import check_option
 
-CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru, "rnn_relu": rnn.RELU}
+CELLS = {"lstm": lstm, "rnn": rnn, "gru": gru, "rnn_relu": rnn.RELU,
+         "mingru": MINGRU, "minlstm": MINLSTM, "attention": attention}   # chapter 17 ("attention": "last" only)
 READOUTS = ("last", "all")
 LOSSES = ("xent", "mse")
 
 
 def engine(cell):
-    """The engine module for a cell name: "lstm", "rnn", "gru" or "rnn_relu" (the ReLU RNN)."""
+    """The engine module for a cell name: "lstm", "rnn", "gru", "rnn_relu" (the ReLU RNN), "mingru", "minlstm"
+    (Feng et al. 2024's parallel-scan RNNs) or "attention" (one head; its output is h_T only: readout "last")."""
     return CELLS[check_option("cell", cell, CELLS)]
 
 
