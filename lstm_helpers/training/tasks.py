@@ -2,6 +2,7 @@
 
 - ``adding_problem``: Hochreiter & Schmidhuber's long-range test (chapters 8, 15).
 - ``recall_task``: the book's running example, "I grew up in Pakistan … I speak fluent ___ → Urdu".
+- ``recall_task_varlen``: the same with a different gap per sequence, padded at the end (chapter 13).
 """
 from __future__ import annotations
 
@@ -99,6 +100,26 @@ def recall_task(n, gap, rng, n_countries=6):
     ids[1:gap + 1] = C + rng.integers(0, len(vocab.distractors), size=(gap, n))
     ids[-1] = V - 1
     return np.eye(V)[ids], y, vocab
+
+
+def recall_task_varlen(n, gap_min, gap_max, rng, n_countries=6):
+    """n recall sequences of different lengths, padded at the end with zero vectors.
+
+    Sequence b is "country, gap_b distractor words, <speak>" with gap_b drawn uniformly from
+    gap_min … gap_max, so its length is gap_b + 2; after that it holds all-zero vectors up to
+    T = the longest length in the batch (padding is no token at all).
+    Returns x: (T, n, V) with V = n_countries + 10 + 1, y: (n,) language class, lengths: (n,).
+    """
+    n = check_positive_int("n", n)
+    gap_min = check_positive_int("gap_min", gap_min, minimum=0)
+    gap_max = check_positive_int("gap_max", gap_max, minimum=gap_min)
+    check_rng("rng", rng)
+    x, y, _ = recall_task(n, gap_max, rng, n_countries)
+    gaps = rng.integers(gap_min, gap_max + 1, size=n)
+    lengths = gaps + 2
+    x[gaps + 1, np.arange(n)] = x[-1]                 # move <speak> right after each gap
+    x[np.arange(len(x))[:, None] >= lengths] = 0.0     # everything after it is padding
+    return x[:lengths.max()], y, lengths
 
 
 def one_hot(ids, size):
