@@ -67,8 +67,9 @@ def init_params(input_size, hidden_size, rng, forget_bias=1.0, dtype=np.float64)
     Returns W_f, W_i, W_c, W_o: (H, H+D) -- the first H columns multiply h_{t-1}, the last D
     multiply x_t -- and b_f, b_i, b_c, b_o: (H,).
     Weights are drawn uniformly from [-1/√H, 1/√H] (PyTorch's nn.LSTM default); biases are 0
-    except b_f, which is filled with ``forget_bias`` (1.0 as recommended by Gers et al. 2000 and
-    Jozefowicz et al. 2015: the forget gate starts mostly open, so memory is kept by default).
+    except b_f, which is filled with ``forget_bias`` (default 1.0, the value Jozefowicz et al. 2015 recommend and
+    Keras' unit_forget_bias sets: the forget gate starts at σ(1) ≈ 0.73, a memory of about 1/(1 − 0.73) ≈ 3.7
+    steps; chapter 4).
     """
     D = check_positive_int("input_size", input_size)
     H = check_positive_int("hidden_size", hidden_size)

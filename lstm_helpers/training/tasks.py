@@ -1,6 +1,8 @@
 """Seeded task generators; nothing is downloaded.
 
-- ``adding_problem``: Hochreiter & Schmidhuber's long-range test (chapters 8, 15).
+- ``adding_problem``: the adding problem in the variant of Arjovsky et al. (2016), also Le et al.'s (2015): values
+  in [0, 1], one marked in each half, target their sum (chapters 8, 15, 16). Hochreiter & Schmidhuber's (1997)
+  original differs: values in [-1, 1], the first mark among the first ten steps, target 0.5 + (X1 + X2)/4.
 - ``recall_task``: the book's running example, "I grew up in Pakistan … I speak fluent ___ → Urdu".
 - ``recall_task_varlen``: the same with a different gap per sequence, padded at the end (chapter 13).
 """
