@@ -1,4 +1,5 @@
-"""Chapter 10, "The cell diagram and the summary": a cheat sheet whose shapes the engine confirms."""
+"""Chapter 10, "The cell diagram and the summary": a cheat sheet whose shapes the engine confirms.
+The diagram itself is ``figures.cell_diagram``."""
 from __future__ import annotations
 
 import unicodedata
@@ -7,7 +8,6 @@ import numpy as np
 
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.validation import check_positive_int
-from lstm_helpers.experiments.results import LINE, solved_count
 
 SHEET = (
     ("x_t", "input at step t", "(B, D)"),
@@ -65,61 +65,3 @@ def sheet_text(D=3, H=4, B=2, T=5):
             rows.append(f"{cells}-> {got} {'ok' if got == want else 'MISMATCH'}")
         out.append("\n".join(rows))
     return "\n\n".join(out)
-
-
-def _solved(summary, model, task, size):
-    return solved_count(summary[(model, task, size)])
-
-
-def measured_rows(summary, text_run, reference_run):
-    """What the book measured, read from its stored runs (never retyped): a list of
-    (question, answer, chapter) strings; an answer's items are separated by "; ".
-
-    summary: results.summarise of the protocol run (make full); text_run: benchmarks/text_run.json
-    (chapter 9a); reference_run: benchmarks/reference_run.json (chapter 16).
-    """
-    from lstm_helpers.experiments.protocol import label
-
-    for name, value, key in (("text_run", text_run, "chosen_lr"), ("reference_run", reference_run, "lstm_vs_torch")):
-        if not isinstance(value, dict) or key not in value:
-            raise ValueError(f"{name} must be the stored JSON of its benchmark (with '{key}'); got {type(value).__name__}")
-    rows = []
-    for gap in (50, 100):
-        answer = "; ".join(f"{label(m)} {_solved(summary, m, 'recall', gap)}"
-                           for m in ("rnn", "gru", "lstm_f1_i0", "lstm_f3_i-3"))
-        rows.append((f"Recall across {gap} filler words: seeds solved", answer, "1, 8"))
-    answer = "; ".join(f"b_f = {bf}, b_i = {bi}: {_solved(summary, f'lstm_f{bf}_i{bi}', 'recall', 100)}".replace("-", "−")
-                       for bf in (0, 1, 3) for bi in (0, -3))
-    rows.append(("Which gate biases let the LSTM recall at gap 100", answer, "15"))
-    answer = "; ".join(f"{label(m)} {_solved(summary, m, 'adding', 100)}" for m in ("rnn", "gru", "lstm_f1_i0"))
-    rows.append(("Adding problem, T = 100: seeds solved", answer, "8"))
-    g = {m: np.median([r["probes"]["0"]["grad"]["50"] for r in summary[(m, "recall", 50)]["runs"]])
-         for m in ("rnn", "lstm_f1_i0", "lstm_f3_i-3")}
-    rows.append(("Gradient reaching a word 50 steps back, untrained",
-                 "; ".join(f"{label(m)} {v:.0e}" for m, v in g.items()), "1, 8"))
-    from lstm_helpers.experiments.results import summarise
-
-    loss = {m: s["median"] for (m, _, _), s in summarise(text_run["runs"]).items()}
-    rows.append(("Text: held-out loss per character (nats), median",
-                 "; ".join(f"{c.upper()} {v:.3f}" for c, v in sorted(loss.items(), reverse=True)), "9a"))
-    r64 = next(r for r in reference_run["lstm_vs_torch"] if r["dtype"] == "float64")
-    rows.append((f"Engine vs PyTorch, float64, B={r64['B']} T={r64['T']} H={r64['H']}",
-                 f"time ratio ours/PyTorch {r64['ratio']:.2f}", "16"))
-    return rows
-
-
-def measured_table(summary, text_run, reference_run, width=LINE):
-    """measured_rows as text: the question and its chapter, then the answer indented below it, its
-    items (separated by "; ") wrapped to lines of at most ``width`` characters, never inside an item."""
-    lines = []
-    for question, answer, chapter in measured_rows(summary, text_run, reference_run):
-        lines.append(f"{question} (chapter {chapter}):")
-        line = ""
-        for item in answer.split("; "):
-            if line and len(f"    {line}; {item}") > width:
-                lines.append(f"    {line};")
-                line = item
-            else:
-                line = f"{line}; {item}" if line else item
-        lines.append(f"    {line}")
-    return "\n".join(lines)
