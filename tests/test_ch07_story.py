@@ -77,6 +77,39 @@ def test_country_units_ranks_the_only_unit_that_remembers_the_country_first():
     assert scores[3] > 1e6 and np.all(scores[[0, 1, 2, 4, 5]] == 0.0)   # C_3 ≈ 1 for Japan, 0 otherwise
 
 
+def test_separation_by_word_of_the_hand_wired_lstm_is_hand_computed():
+    sep = ch07.separation_by_word(ch07.hand_wired(), gap=15, n=120)
+    assert sep["between"].shape == sep["within"].shape == (17, 6)
+    # unit k: C_t = σ(10)·tanh(10)·σ(10)^t for country k, exactly 0 for the other five, whatever the filler words;
+    # the variance across countries of (a, 0, 0, 0, 0, 0) is a²·5/36, and nothing varies within a country
+    a = sig(10) * np.tanh(10) * sig(10) ** np.arange(16)
+    np.testing.assert_allclose(sep["between"][:16], np.outer(a ** 2 * 5 / 36, np.ones(6)), rtol=1e-12)
+    assert np.all(sep["within"] < 1e-30)                           # 0 but for rounding in the means
+    shares = ch07.spread_shares(sep, [0, 5, 15])
+    np.testing.assert_allclose(shares, np.outer(sig(10) ** (np.array([0, 5, 15]) - 15.0), np.ones(6)), rtol=1e-12)
+
+
+def test_separation_by_word_ends_in_the_f_ratio_of_country_units():
+    _, p = small_trained(steps=60)
+    sep = ch07.separation_by_word(p, gap=5, n=120)
+    _, scores = ch07.country_units(p, gap=5, n=120)
+    np.testing.assert_allclose(sep["between"][-2] / sep["within"][-2], scores, rtol=1e-9)
+    assert np.all(sep["within"][0] < 1e-20)            # every story of a country starts with the same word
+    assert np.all(sep["within"][1:-1] > 1e-8)          # the filler words make stories of one country differ
+
+
+def test_separation_table_lists_every_unit_and_the_range_within_the_page_width():
+    _, p = small_trained(steps=60)
+    sep = ch07.separation_by_word(p, gap=5, n=120)
+    order, _ = ch07.country_units(p, gap=5, n=120)
+    lines = ch07.separation_table(sep, order, words=(0, 2)).splitlines()
+    assert len(lines) == 3 + 8 + 1 and max(len(line) for line in lines) <= 76
+    shares = ch07.spread_shares(sep, [0, 2])
+    assert lines[3].split() == [str(order[0])] + [f"{v:.2f}" for v in shares[:, order[0]]]
+    assert lines[-1].split() == ["all", f"{shares[0].min():.2f}", "to", f"{shares[0].max():.2f}",
+                                 f"{shares[1].min():.2f}", "to", f"{shares[1].max():.2f}"]
+
+
 def test_gate_summary_of_the_hand_wired_lstm_is_its_saturations():
     s = ch07.gate_summary(ch07.hand_wired(), [0, 3], gap=4, n=50)
     assert set(s) == {"f", "i", "o"} and s["f"].shape == (3, 2)
@@ -162,6 +195,11 @@ def test_plot_story_gates_labels_every_word_at_whole_positions_in_readable_text(
     (lambda: ch07.gate_table({"a": {"f": np.zeros((3, 1))}}, [0]), r"summaries\['a'\] must be a gate_summary result"),
     (lambda: ch07.gate_table({}, [0]), "summaries must hold at least one"),
     (lambda: ch07.unit_memories(ch07.hand_wired(), [0, 1, 2], ["rain"]), r"number of units must be one of \[1, 2\]"),
+    (lambda: ch07.spread_shares(ch07.separation_by_word(ch07.hand_wired(), gap=4, n=30), [5]),
+     r"words must list word positions in \[0, 4\]"),
+    (lambda: ch07.separation_table(ch07.separation_by_word(ch07.hand_wired(), gap=4, n=30), [6], words=[0]),
+     r"units\[k\] must be an integer unit index in \[0, 5\]"),
+    (lambda: ch07.separation_by_word(ch07.hand_wired(), gap=-1), "gap must be an integer >= 0"),
     (lambda: ch07.plot_unit_memories(np.zeros((6, 4, 1)), [0, 3]), r"memories must be the \(6, T, 2\) result"),
     (lambda: ch07.plot_story_gates([("a", ch07.story_gates(ch07.hand_wired(), ch07.STORY, 0))], ["rain"]),
      "panels must hold story_gates results for the 1 words"),

@@ -2,8 +2,9 @@
 
 Twice: an LSTM wired by hand, so every gate's role is transparent, and a small LSTM trained on the
 recall task, in which we look for the units that carry the country and compare their gates before
-and after training. Computing and drawing are separate: ``story_gates`` / ``gate_summary`` /
-``unit_memories`` return arrays, ``plot_story_gates`` / ``plot_unit_memories`` draw them.
+and after training, and measure in every unit how the countries' memories drift apart word by word.
+Computing and drawing are separate: ``story_gates`` / ``gate_summary`` / ``unit_memories`` /
+``separation_by_word`` return arrays, ``plot_story_gates`` / ``plot_unit_memories`` draw them.
 """
 from __future__ import annotations
 
@@ -113,18 +114,62 @@ def accuracy(params, gap, n=500, seed=1):
     return models.accuracy("lstm", params, x, y)
 
 
+def separation_by_word(params, gap=15, n=600, seed=2):
+    """How far apart the six countries' memories are at every word of a story, in every unit.
+
+    On ``n`` seeded recall stories with ``gap`` filler words, at word t (0: the country word, 1 ... gap:
+    the filler words, gap + 1: <speak>) and for unit u:
+    between[t, u]: the variance across the six countries of the unit's mean C_t;
+    within[t, u]: the variance of C_t within one country, averaged over the countries.
+    Returns {"between", "within": (gap + 2, H) arrays}. between / within at t = gap is the F-ratio of
+    ``country_units``; at t = 0 within is 0 (every story of a country starts with the same word).
+    """
+    gap = check_positive_int("gap", gap, minimum=0)
+    x, y, _ = tasks.recall_task(check_positive_int("n", n), gap, np.random.default_rng(seed))
+    c = lstm.forward(models.cell_params(params), x).c                      # (gap + 2, n, H)
+    means = np.stack([c[:, y == k].mean(axis=1) for k in range(tasks.N_CLASSES)])
+    within = np.mean([c[:, y == k].var(axis=1) for k in range(tasks.N_CLASSES)], axis=0)
+    return {"between": means.var(axis=0), "within": within}
+
+
 def country_units(params, gap=15, n=600, seed=2):
     """Rank hidden units by how clearly their memory separates the six countries.
 
     For each unit: the variance of its mean C (at the step before the query) across countries,
     divided by the mean variance within a country (an F-ratio). Returns (order, scores).
     """
-    x, y, _ = tasks.recall_task(n, gap, np.random.default_rng(seed))
-    c = lstm.forward(models.cell_params(params), x).c[-2, :, :]            # (n, H) just before <speak>
-    means = np.stack([c[y == k].mean(axis=0) for k in range(tasks.N_CLASSES)])
-    within = np.mean([c[y == k].var(axis=0) for k in range(tasks.N_CLASSES)], axis=0)
-    scores = means.var(axis=0) / (within + 1e-12)
+    sep = separation_by_word(params, gap, n, seed)
+    scores = sep["between"][-2] / (sep["within"][-2] + 1e-12)               # just before <speak>
     return np.argsort(scores)[::-1], scores
+
+
+def spread_shares(separation, words):
+    """Each unit's spread between the countries (the standard deviation of their mean C_t) at the given word
+    positions, as a share of its spread on the word before <speak> (1.0: as far apart as at the end).
+
+    separation: a ``separation_by_word`` result.   Returns (len(words), H).
+    """
+    spread, words = np.sqrt(separation["between"]), np.atleast_1d(words).tolist()
+    T = spread.shape[0]
+    if not words or not all(isinstance(t, int) and not isinstance(t, bool) and 0 <= t <= T - 2 for t in words):
+        raise ValueError(f"words must list word positions in [0, {T - 2}] (0: the country word, {T - 2}: the word "
+                         f"before <speak>); got {words!r}")
+    return spread[words] / spread[-2]
+
+
+def separation_table(separation, units, words=(0, 5, 10)):
+    """``spread_shares`` as text: one row per unit (in the order given), one column per word position
+    (0: the country word), and a last row with the range over all units."""
+    shares = spread_shares(separation, words)
+    units = [_unit("units[k]", u, shares.shape[1]) for u in np.atleast_1d(units).tolist()]
+    heads = ["the country word" if t == 0 else f"{t} words later" for t in words]
+    lines = ["spread of the six countries' C_t, as a share of the spread",
+             "on the word before <speak>, at",
+             "unit" + "".join(f"{h:>19}" for h in heads)]
+    lines += [f"{u:>4}" + "".join(f"{v:>19.2f}" for v in shares[:, u]) for u in units]
+    lines.append(f"{'all':>4}" + "".join(f"{f'{lo:.2f} to {hi:.2f}':>19}"
+                                         for lo, hi in zip(shares.min(axis=1), shares.max(axis=1))))
+    return "\n".join(lines)
 
 
 def gate_summary(params, units, gap=15, n=600, seed=2):
