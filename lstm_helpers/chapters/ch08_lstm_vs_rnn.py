@@ -17,11 +17,43 @@ from lstm_helpers.experiments import protocol, results
 from lstm_helpers.figures.style import GATE_COLORS, PALETTE, label, new_figure
 from lstm_helpers.training import loop, models, tasks
 
-MODELS = ("rnn", "gru", "lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3")
-COLORS = dict(zip(MODELS, ("#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#0072B2")))
-MODELS_ADDING = ("rnn", "gru", "lstm_f1_i0", "lstm_f3_i-3")
-RECALL = tuple(("recall", g) for g in (10, 20, 50, 100))
+FAMILIES = protocol.FAMILIES                       # every initialisation of each family
+DEFAULTS = tuple(protocol.DEFAULTS.values())        # what nn.RNN, nn.GRU, nn.LSTM give
+ALL = FAMILIES["RNN"] + FAMILIES["GRU"] + FAMILIES["LSTM"]
+MODELS = ("rnn", "rnn_orth", "irnn", "gru", "gru_z3", "lstm_f0_i0", "lstm_f1_i0", "lstm_f3_i-3", "lstm_chrono")
+COLORS = dict(zip(MODELS, ("#D55E00", "#E69F00", "#F0B060", "#009E73", "#56B4E9", "#CC79A7", "#9E9AC8", "#0072B2",
+                           "#8C564B")))
+SHORT = {"rnn": "default", "rnn_orth": "orth", "irnn": "IRNN", "gru": "default", "gru_z3": "b_z=3",
+         "lstm_f0_i0": "f0", "lstm_f0_i-3": "f0,i-3", "lstm_f1_i0": "f1", "lstm_f1_i-3": "f1,i-3",
+         "lstm_f3_i0": "f3", "lstm_f3_i-3": "f3,i-3", "lstm_chrono": "chrono"}
+RECALL = tuple(("recall", g) for g in (20, 50, 100))
 ADDING = (("adding", 100),)
+
+
+def best_inits(summary, settings=RECALL + ADDING):
+    """{(family, task, size): the family's initialisation chosen on validation (results.choose_init)}."""
+    return {(f, t, n): results.choose_init(summary, ms, t, n) for f, ms in FAMILIES.items() for t, n in settings}
+
+
+def best_table(summary, settings):
+    """One row per family at its best initialisation and learning rate, both chosen on validation: each cell
+    holds the median test score, the seeds solved, the chosen rate and the initialisation (SHORT)."""
+    best = best_inits(summary, settings)
+    cells = {(f, t, n): (f"{results.fmt_score(t, summary[(best[(f, t, n)], t, n)]['median'])} "
+                         f"{results.solved_count(summary[(best[(f, t, n)], t, n)])} "
+                         f"{results.fmt_lr(summary[(best[(f, t, n)], t, n)]['lr'])} {SHORT[best[(f, t, n)]]}")
+             for f in FAMILIES for t, n in settings}
+    width = max(len(c) for c in cells.values()) + 2
+    rows = [f"{'':<5}" + "".join(f"{('gap ' if t == 'recall' else 'T = ') + str(n):>{width}}" for t, n in settings)]
+    rows += [f"{f:<5}" + "".join(cells[(f, t, n)].rjust(width) for t, n in settings) for f in FAMILIES]
+    return "\n".join(rows)
+
+
+def gate_of(model):
+    """The memory-keeping quantity the probes store for a model: "f" (LSTM forget gate), "z" (GRU update gate,
+    the share of the old state kept) or "abs_h" (RNN: mean |h_t|)."""
+    cell = protocol.MODELS[check_option("model", model, protocol.MODELS)][1]
+    return {"gru": "z", "rnn": "abs_h", "rnn_relu": "abs_h"}.get(cell, "f")
 
 
 def n_params(model, hidden=32):
@@ -125,18 +157,20 @@ def plot_gradient_in_training(summary, model_keys, task="recall", size=50, axes=
 
 def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=None):
     """Per gated model: every unit's mean forget gate f (LSTM) or update gate z (GRU) over the filler
-    words, at each checkpoint, pooled over the seeds (filled dots: seeds that solved)."""
+    words at each checkpoint and at the end of each run (x: batches trained, each seed's own), pooled over
+    the seeds (strong dots: seeds that solved)."""
     if axes is None:
         axes = _grid(len(model_keys))
     for ax, m in zip(axes, model_keys):
-        gate = "z" if m == "gru" else "f"
+        gate = gate_of(m)
         for p in results.probe_series(summary, m, task, size):
-            for j, b in enumerate(p["gate_batches"]):
-                x = np.full(p[gate].shape[1], j) + np.linspace(-0.3, 0.3, p[gate].shape[1])
-                ax.scatter(x, p[gate][j], s=5, color=GATE_COLORS["f"] if gate == "f" else "#009E73",
+            for b, values in zip(p["gate_batches"], p[gate]):
+                x = np.maximum(b, 10) * np.exp(np.linspace(-0.08, 0.08, values.size))   # spread the units
+                ax.scatter(x, values, s=5, color=GATE_COLORS["f"] if gate == "f" else "#009E73",
                            alpha=0.6 if p["solved"] else 0.25, edgecolors="none")
-        ticks = results.probe_series(summary, m, task, size)[0]["gate_batches"]
-        ax.set_xticks(range(len(ticks)), [str(b) for b in ticks], rotation=45)
+        ax.set_xscale("log")
+        ax.set_xticks([10, 100, 1000], ["0", "100", "1000"])
+        ax.minorticks_off()
         ax.set_ylim(0, 1.02)
         label(ax, protocol.math_label(m), "batches trained", None)
     for ax in axes[::2 if len(axes) == 4 else 3]:
@@ -144,18 +178,61 @@ def plot_gates_in_training(summary, model_keys, task="recall", size=50, axes=Non
     return axes
 
 
-def lr_table(summary, model_keys, task="recall", size=50):
-    """What each learning rate of the grid gave, per model: median test score and seeds solved, with
-    the rate chosen on validation marked "*". Shows whether one shared rate would favour a model."""
-    lrs = sorted({lr for m in model_keys for lr in summary[(m, task, size)]["by_lr"]}, reverse=True)
-    name = max(len(protocol.label(m)) for m in model_keys) + 1
-    rows = [f"{'':<{name}}" + "".join(f"{'lr ' + results.fmt_lr(lr):>14}" for lr in lrs)]
+def rates_tried(runs, model_keys, settings):
+    """Per model, one line per setting: the learning rates tried (largest first; the grid grew along the
+    ladder while the choice sat at an edge), the one chosen on validation in brackets, and whether it is
+    interior, e.g. "   gap  50: 3e-2 [1e-2] 3e-3 1e-3   interior". runs: the stored run's list of runs."""
+    groups = results.group(runs)
+    rows = []
     for m in model_keys:
-        s = summary[(m, task, size)]
-        n = len(s["test"])
-        cells = [(f"{results.fmt_score(task, s['by_lr'][lr]['median_test'])} {round(s['by_lr'][lr]['solved'] * n)}/{n}"
-                  + ("*" if lr == s["lr"] else " ")) if lr in s["by_lr"] else "–" for lr in lrs]
-        rows.append(f"{protocol.label(m):<{name}}" + "".join(c.rjust(14) for c in cells))
+        rows.append(protocol.label(m))
+        for task, size in settings:
+            if (m, task, size) not in groups:
+                continue
+            lr, tried, where = results.lr_status(groups[(m, task, size)])
+            shown = " ".join(f"[{results.fmt_lr(x)}]" if x == lr else results.fmt_lr(x) for x in tried)
+            rows.append(f"  {('gap' if task == 'recall' else 'T =')} {size:>3}: {shown:<40}{where}")
+    return "\n".join(rows)
+
+
+def rates_summary(runs, model_keys, settings):
+    """How many (model, setting) pairs chose a rate inside the grid; of those at an edge, how many had every
+    rate tried solve every seed (then the rate that solved soonest wins, and the largest usually does), and
+    the others by name. Returns {"n", "interior", "edge_all_solved", "edge_other": [(model, task, size, lr)]}."""
+    groups, out = results.group(runs), {"n": 0, "interior": 0, "edge_all_solved": 0, "edge_other": []}
+    for m in model_keys:
+        for task, size in settings:
+            rs = groups.get((m, task, size))
+            if rs is None:
+                continue
+            lr, _, where = results.lr_status(rs)
+            out["n"] += 1
+            if where == "interior":
+                out["interior"] += 1
+            elif all(r["solved"] for r in rs):
+                out["edge_all_solved"] += 1
+            else:
+                out["edge_other"].append((m, task, size, lr))
+    return out
+
+
+def lr_table(summary, model_keys, task="recall", size=50):
+    """What each learning rate gave, per model (one column each, rates as rows): the median test score and
+    the seeds solved, "*" on the rate chosen on validation, "–" where a rate was not tried. Shows whether
+    one shared rate would favour a model."""
+    lrs = sorted({lr for m in model_keys for lr in summary[(m, task, size)]["by_lr"]}, reverse=True)
+    heads = [protocol.label(m).replace(", b_i = 0", "").replace(" (default)", "") for m in model_keys]
+    width = max(12, max(len(h) for h in heads) + 2)
+    rows = [f"{'rate':<6}" + "".join(h.rjust(width) for h in heads)]
+    for lr in lrs:
+        cells = []
+        for m in model_keys:
+            s = summary[(m, task, size)]
+            b = s["by_lr"].get(lr)
+            n = len(s["test"])
+            cells.append("–" if b is None else f"{results.fmt_score(task, b['median_test'])} "
+                         f"{round(b['solved'] * n)}/{n}" + ("*" if lr == s["lr"] else " "))
+        rows.append(f"{results.fmt_lr(lr):<6}" + "".join(c.rjust(width) for c in cells))
     return "\n".join(rows)
 
 
@@ -166,7 +243,7 @@ def probe_table(summary, model_keys, task="recall", size=50):
             f"{'':<25}{'seeds':>9}{'start':>9}{'end':>9}{'start':>8}{'end':>7}"]
     for m in model_keys:
         series = results.probe_series(summary, m, task, size)
-        gate = "z" if m == "gru" else ("abs_h" if m == "rnn" else "f")
+        gate = gate_of(m)
         for solved in (True, False):
             ps = [p for p in series if p["solved"] == solved]
             if not ps:
@@ -176,6 +253,35 @@ def probe_table(summary, model_keys, task="recall", size=50):
             tag = f"{len(ps)} {'solved' if solved else 'not'}"
             rows.append(f"{protocol.label(m) if solved or len(ps) == len(series) else '':<25}{tag:>9}"
                         f"{r0:>9.1e}{r1:>9.1e}{g0:>8.2f}{g1:>7.2f}")
+    return "\n".join(rows)
+
+
+def around_the_jump(summary, model, task="recall", size=50):
+    """For each seed at the chosen rate: the largest rise of its validation score between two evaluations
+    (every 100 batches), and the clue's share of the gradient (‖∂L/∂x_clue‖ / ‖∂L/∂x_{T-2}‖) measured at
+    those two evaluations -- what happened to the gradient when the model learned to use the clue.
+    Returns [{"seed", "batches" (before, after), "score" (before, after), "ratio" (before, after)}]."""
+    out = []
+    for r, p in zip(summary[(model, task, size)]["runs"], results.probe_series(summary, model, task, size)):
+        curve = [(0, None)] + [(seq // r["batch"], v) for seq, v in r["curve"]]
+        scores = [v for _, v in curve[1:]]
+        rises = np.diff(scores) if task == "recall" else -np.diff(scores)
+        if not len(rises):
+            continue
+        k = int(np.argmax(rises))
+        before, after = curve[k + 1][0], curve[k + 2][0]
+        at = {int(b): q for b, q in zip(p["batches"], p["ratio"])}
+        out.append({"seed": r["seed"], "batches": (before, after), "score": (scores[k], scores[k + 1]),
+                    "ratio": (at.get(before, np.nan), at.get(after, np.nan))})
+    return out
+
+
+def jump_table(summary, model, task="recall", size=50):
+    """around_the_jump as text: one line per seed."""
+    rows = [f"{'seed':>4}{'batches':>13}{'accuracy' if task == 'recall' else 'MSE':>15}{'clue share':>20}"]
+    for j in around_the_jump(summary, model, task, size):
+        b, v, q = j["batches"], j["score"], j["ratio"]
+        rows.append(f"{j['seed']:>4}{b[0]:>7}-{b[1]:<5}{v[0]:>8.2f} -> {v[1]:.2f}{q[0]:>10.1e} -> {q[1]:.1e}")
     return "\n".join(rows)
 
 
