@@ -32,3 +32,10 @@ def test_check_array_rejects(value, shape, match):
 def test_scalar_checks(fn, args, match):
     with pytest.raises(ValueError, match=match):
         fn(*args)
+
+
+def test_check_dtype_accepts_the_two_float_types_and_names_the_argument():
+    assert v.check_dtype("dtype", "float32") == np.dtype(np.float32) and v.check_dtype("d", np.float64) == np.float64
+    for bad in (np.int64, "banana", None, type(None)):
+        with pytest.raises(ValueError, match="dtype must be float32 or float64; got"):
+            v.check_dtype("dtype", bad)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import time
 
+import contextlib
+
 import numpy as np
 
 from lstm_helpers.engine.validation import (
@@ -25,6 +27,21 @@ from lstm_helpers.engine.validation import (
 from lstm_helpers.experiments import protocol
 from lstm_helpers.interop import torch_bridge
 from lstm_helpers.training import models, tasks
+
+
+@contextlib.contextmanager
+def seeded_torch(seed):
+    """PyTorch seeded with ``seed`` on one thread (tiny matrices: one thread was fastest where we timed it),
+    the previous thread count restored afterwards."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, lr=1e-2, clip=1.0,
@@ -47,10 +64,7 @@ def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, l
     clip = check_number("clip", clip, 1e-8)
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)                # tiny matrices: one thread was fastest where we timed it
-    try:
-        torch.manual_seed(seed)
+    with seeded_torch(seed):
         rng = np.random.default_rng(seed)
         V = len(tasks.recall_vocab().tokens)
         net, head = torch.nn.LSTM(V, hidden), torch.nn.Linear(hidden, tasks.N_CLASSES)
@@ -69,8 +83,6 @@ def train_torch_recall(gap=10, hidden=32, steps=300, seed=0, forget_bias=None, l
         x, y = protocol.data("recall", gap, 500, "test")
         with torch.no_grad():
             pred = head(net(torch.tensor(x, dtype=torch.float32))[0][-1]).argmax(-1).numpy()
-    finally:
-        torch.set_num_threads(threads)
     ours = torch_bridge.torch_model_params(net, head)
     ours_pred = models.predict("lstm", ours, x.astype(np.float32)).argmax(axis=-1)
     return {"accuracy": float(np.mean(pred == y)), "params": ours,
@@ -161,10 +173,7 @@ def train_torch_varlen(packed, gap_min=0, gap_max=15, hidden=32, steps=80, seed=
     x_test, y_test, test_lengths = varlen_test_set(gap_min, gap_max, check_positive_int("n_test", n_test, 4))
     import torch
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)                # tiny matrices: one thread was fastest where we timed it
-    try:
-        torch.manual_seed(seed)
+    with seeded_torch(seed):
         rng = np.random.default_rng(seed)
         V = len(tasks.recall_vocab().tokens)
         net = set_forget_bias(torch.nn.LSTM(V, hidden, batch_first=True), forget_bias)
@@ -184,8 +193,6 @@ def train_torch_varlen(packed, gap_min=0, gap_max=15, hidden=32, steps=80, seed=
         with torch.no_grad():
             right = {p: (head(last_state(net, x_test, test_lengths, p)).argmax(-1) == y_test).numpy()
                      for p in (packed, False)}
-    finally:
-        torch.set_num_threads(threads)
     short, long_ = quarters(test_lengths)
 
     def scores(ok):

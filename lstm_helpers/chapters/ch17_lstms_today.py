@@ -13,7 +13,6 @@ import time
 import numpy as np
 
 from lstm_helpers.engine import attention, gradcheck, lstm
-from lstm_helpers.engine import scan as scan_module
 from lstm_helpers.engine.minrnn import MINGRU, MINLSTM
 from lstm_helpers.engine.validation import check_positive_int
 from lstm_helpers.experiments import protocol, results

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers.engine.losses import softmax
-from lstm_helpers.engine.validation import check_array, check_params, check_positive_int, check_rng
+from lstm_helpers.engine.validation import check_array, check_dtype, check_params, check_positive_int, check_rng
 
 KEYS = ("E", "W_q", "W_k", "W_v")
 
@@ -62,8 +62,7 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
     V = check_positive_int("input_size", input_size)
     d = check_positive_int("hidden_size", hidden_size)
     check_rng("rng", rng)
-    if dtype not in (np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+    check_dtype("dtype", dtype)
     s = 1.0 / np.sqrt(d)
     p = {"E": rng.normal(0.0, 1.0, (V, d))}
     p.update({k: rng.uniform(-s, s, (d, d)) for k in ("W_q", "W_k", "W_v")})

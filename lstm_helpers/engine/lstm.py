@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers.engine.activations import sigmoid, tanh
-from lstm_helpers.engine.validation import cell_sizes, check_array, check_number, check_positive_int, check_rng
+from lstm_helpers.engine.validation import cell_sizes, check_array, check_dtype, check_number, check_positive_int, check_rng
 
 GATES = ("o", "f", "i", "c")  # stacked order (see the module docstring)
 
@@ -75,8 +75,7 @@ def init_params(input_size, hidden_size, rng, forget_bias=1.0, dtype=np.float64)
     H = check_positive_int("hidden_size", hidden_size)
     check_rng("rng", rng)
     forget_bias = check_number("forget_bias", forget_bias)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+    check_dtype("dtype", dtype)
     k = 1.0 / np.sqrt(H)
     params = {f"W_{g}": rng.uniform(-k, k, size=(H, H + D)).astype(dtype) for g in ("f", "i", "c", "o")}
     for g in ("f", "i", "c", "o"):

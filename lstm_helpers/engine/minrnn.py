@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers.engine.scan import linear_adjoint, linear_scan, log_adjoint, log_scan
-from lstm_helpers.engine.validation import check_array, check_params, check_positive_int, check_rng
+from lstm_helpers.engine.validation import check_array, check_dtype, check_params, check_positive_int, check_rng
 
 SCANS = ("linear", "log")      # forward's choices; "linear" (the default) is the faster one here
 H0_DEFAULT = 0.5               # g(0): the start the paper's minGRU listing gives a zero h_0
@@ -166,8 +166,7 @@ def _init_params(spec, input_size, hidden_size, rng, dtype=np.float64):
     D = check_positive_int("input_size", input_size)
     H = check_positive_int("hidden_size", hidden_size)
     check_rng("rng", rng)
-    if dtype not in (np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+    check_dtype("dtype", dtype)
     k = 1.0 / np.sqrt(H)
     params = {}
     for n in spec.layers:

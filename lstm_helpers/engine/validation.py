@@ -38,6 +38,17 @@ def check_rng(name, rng):
     return rng
 
 
+def check_dtype(name, dtype):
+    """A float dtype the engine computes in: float32 or float64; returns it as np.dtype."""
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):
+        dt = np.dtype(object)                   # not a dtype at all (np.dtype(None) would mean float64)
+    if dtype is None or dt.name not in ("float32", "float64"):
+        raise ValueError(f"{name} must be float32 or float64; got {dtype!r}")
+    return dt
+
+
 def check_option(name, value, options):
     """Raise unless ``value`` is one of ``options``."""
     if value not in options:

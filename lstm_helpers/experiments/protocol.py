@@ -24,7 +24,7 @@ import numpy as np
 from lstm_helpers.engine import rnn
 from lstm_helpers.engine.losses import cross_entropy, init_readout, mse
 from lstm_helpers.engine.optim import Adam
-from lstm_helpers.engine.validation import check_number, check_option, check_positive_int
+from lstm_helpers.engine.validation import check_dtype, check_number, check_option, check_positive_int
 from lstm_helpers.training import loop, models, tasks
 
 LR_GRID = (1e-2, 3e-3, 1e-3)                    # every setting starts here ...
@@ -224,8 +224,7 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
     steps = check_positive_int("steps", steps)
     eval_every = check_positive_int("eval_every", eval_every)
     rng = np.random.default_rng(seed)
-    if np.dtype(dtype) not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64; got {dtype!r}")
+    check_dtype("dtype", dtype)
     cell, params = init(model, task, hidden, rng, size)
     params = {k: v.astype(dtype) for k, v in params.items()}
     x_val, y_val = data(task, size, n_eval, "val")
