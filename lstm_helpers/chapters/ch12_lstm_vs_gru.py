@@ -14,7 +14,12 @@ import numpy as np
 
 from lstm_helpers.chapters import ch04_conveyor_belt as ch04
 from lstm_helpers.engine import gru, lstm
-from lstm_helpers.engine.validation import check_array, check_number, check_option, check_positive_int
+from lstm_helpers.engine.validation import (
+    check_array,
+    check_number,
+    check_option,
+    check_positive_int,
+)
 from lstm_helpers.experiments import protocol, results
 from lstm_helpers.training import models
 

@@ -20,7 +20,11 @@ import numpy as np
 from lstm_helpers.chapters import ch04_conveyor_belt as ch04
 from lstm_helpers.engine import lstm
 from lstm_helpers.engine.optim import Adam
-from lstm_helpers.engine.validation import check_number, check_option, check_positive_int
+from lstm_helpers.engine.validation import (
+    check_number,
+    check_option,
+    check_positive_int,
+)
 from lstm_helpers.experiments import protocol, results
 from lstm_helpers.figures.style import label, new_figure
 from lstm_helpers.training import loop, models, tasks
@@ -159,17 +163,17 @@ def ours_vs_theirs(summary, live_adding, stream_without, stream_with):
     return [
         ("Hochreiter & Schmidhuber 1997",
          "their adding task, T=100: ~74,000 sequences (mean, 10 trials)",
-         f"our variant, T=100, the cell without a forget gate (b_i=-3): {solved('lstm_nfg', 'adding', 100)}"
-         f" solved, median {nfg_at:,} seqs; T={live_adding['T']} live, b_f=1: {live_adding['sequences']:,} seqs"),
+         (f"our variant, T=100, the cell without a forget gate (b_i=-3): {solved('lstm_nfg', 'adding', 100)}"
+          f" solved, median {nfg_at:,} seqs; T={live_adding['T']} live, b_f=1: {live_adding['sequences']:,} seqs")),
         ("Gers et al. 2000",
          "without resets the cell state may grow indefinitely",
-         f"illustration (untrained cell): mean |C| {stream_without[-1]:.0f} after {len(stream_without)}"
-         f" steps without a forget gate, {stream_with[-1]:.2f} with one"),
+         (f"illustration (untrained cell): mean |C| {stream_without[-1]:.0f} after {len(stream_without)}"
+          f" steps without a forget gate, {stream_with[-1]:.2f} with one")),
         ("Jozefowicz et al. 2015",
          "a forget bias of 1 closes the gap between the LSTM and the GRU",
-         f"recall gap 20 solved: GRU {solved('gru')}, LSTM b_f=0 {solved('lstm_f0_i0')},"
-         f" b_f=1 {solved('lstm_f1_i0')}; gap 50: GRU {solved('gru', size=50)},"
-         f" b_f=1 {solved('lstm_f1_i0', size=50)}"),
+         (f"recall gap 20 solved: GRU {solved('gru')}, LSTM b_f=0 {solved('lstm_f0_i0')},"
+          f" b_f=1 {solved('lstm_f1_i0')}; gap 50: GRU {solved('gru', size=50)},"
+          f" b_f=1 {solved('lstm_f1_i0', size=50)}")),
         ("Tallec & Ollivier 2018",
          "chrono converges 7 times faster (adding, T=750)",
          f"adding T=100, median seqs to solve: chrono {chrono_at:,}, b_f=1 {f1_at:,}"),
@@ -177,10 +181,10 @@ def ours_vs_theirs(summary, live_adding, stream_without, stream_with):
          "the IRNN learns the adding problem (their setting)",
          f"IRNN, our variant, T=100: {solved('irnn', 'adding', 100)} solved, median MSE {mse('irnn')}"),
         ("Greff et al. 2017",
-         "no input gate: significantly worse on speech and handwriting, not on music;"
-         " the forget gate among the most critical parts",
-         f"no input gate: recall gap 50 {solved('lstm_nig', size=50)}, adding {solved('lstm_nig', 'adding', 100)};"
-         f" no forget gate: recall {solved('lstm_nfg', size=50)}, adding {solved('lstm_nfg', 'adding', 100)}"),
+         ("no input gate: significantly worse on speech and handwriting, not on music;"
+          " the forget gate among the most critical parts"),
+         (f"no input gate: recall gap 50 {solved('lstm_nig', size=50)}, adding {solved('lstm_nig', 'adding', 100)};"
+          f" no forget gate: recall {solved('lstm_nfg', size=50)}, adding {solved('lstm_nfg', 'adding', 100)}")),
     ]
 
 
