@@ -129,3 +129,13 @@ def test_the_best_initialisation_is_chosen_by_the_same_rule_on_validation():
     assert results.choose_init(summary, ("irnn", "gru"), "recall", 20) == "gru"           # same seeds, faster
     with pytest.raises(ValueError, match="model_keys must have runs"):
         results.choose_init(summary, ("lstm_f0_i0",), "recall", 20)
+
+
+def test_when_no_rate_solved_the_neighbours_rate_and_the_rates_between_are_added():
+    failing = [fake(lr, s, 0.17, 0.17) for lr in (1e-2, 3e-3, 1e-3) for s in range(5)]
+    assert results.neighbour_lrs(failing, 1e-1) == [1e-1, 3e-2]              # up to the shorter gap's choice
+    assert results.neighbour_lrs(failing, 3e-4) == [3e-4]
+    assert results.neighbour_lrs(failing, 3e-3) == []                        # already tried
+    assert results.neighbour_lrs(failing, None) == []
+    one_solved = failing + [fake(3e-2, 0, 0.95, 0.95)]
+    assert results.neighbour_lrs(one_solved, 1e-1) == []                     # a seed solved: the ladder rule decides

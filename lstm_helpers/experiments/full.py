@@ -68,22 +68,40 @@ def run_job(args):
 
 def run_grid(setting, workers, cache=None, desc="make full"):
     """Run every job, stepping each (model, task, size) along the ladder while its chosen learning rate
-    is at an edge. Returns (runs, {(model, task, size): the rates tried})."""
+    is at an edge; where no seed solved at any rate, also trying the rates up to the one chosen at the next
+    shorter setting (results.neighbour_lrs). Returns (runs, {(model, task, size): the rates tried})."""
     budget = {k: setting[k] for k in ("steps", "batch", "hidden", "dtype")}
     lrs = {(m, task, size): list(setting["lrs"]) for task, size, ms in setting["grid"] for m in ms}
 
+    def complete(group):
+        """The group's runs if every one of its tried rates and seeds is in, else None."""
+        keys = [_key((*group, lr, s), setting) for lr in lrs[group] for s in setting["seeds"]]
+        return [done_[k] for k in keys] if all(k in done_ for k in keys) else None
+
+    def neighbour(group):
+        """The rate chosen for the same model at the next shorter setting of the task (None if there is none yet)."""
+        model, task, size = group
+        shorter = [n for (m, t, n) in lrs if m == model and t == task and n < size]
+        runs = complete((model, task, max(shorter))) if shorter else None
+        return results.choose_lr(runs) if runs else None
+
     def extend(done):
-        """For every (model, task, size) whose runs are all in: its next learning rate, if any."""
+        """For every (model, task, size) whose runs are all in: its next learning rate along the ladder, if any,
+        and, when no seed solved at any rate, the rates that lead to its neighbour's choice."""
+        done_.update(done)
         new = []
         for group, tried in lrs.items():
-            keys = [_key((*group, lr, s), setting) for lr in tried for s in setting["seeds"]]
-            if setting["ladder"] is None or not all(k in done for k in keys):
+            runs = complete(group) if setting["ladder"] is not None else None
+            if runs is None:
                 continue
-            nxt = results.next_lr([done[k] for k in keys], setting["ladder"])
-            if nxt is not None and nxt not in tried:
-                tried.append(nxt)
-                new += [((*group, nxt, s), budget) for s in setting["seeds"]]
+            add = results.neighbour_lrs(runs, neighbour(group), setting["ladder"])
+            nxt = results.next_lr(runs, setting["ladder"]) if not add else None
+            for lr in add + ([nxt] if nxt is not None and nxt not in tried else []):
+                tried.append(lr)
+                new += [((*group, lr, s), budget) for s in setting["seeds"]]
         return new
+
+    done_ = {}
 
     bar = tqdm(total=0, desc=f"{desc} on {workers} processes", unit="run")
     done = runner.run_all(run_job, [(j, budget) for j in jobs(setting)], workers,

@@ -77,6 +77,24 @@ def next_lr(runs, ladder=LR_LADDER):
     return None
 
 
+def neighbour_lrs(runs, neighbour_lr, ladder=LR_LADDER):
+    """Rates to add when no seed of any rate tried passed the solved line on validation: then the choice among
+    them is noise, and the ladder rule may never reach the rates that work. So try the rate chosen for the same
+    model at the neighbouring (shorter) setting, and every ladder rate between it and the rates tried.
+    Returns the ladder rates to add, largest first ([] when a seed solved, or nothing is missing)."""
+    task = runs[0]["task"]
+    line = SOLVED.get(task)
+    if neighbour_lr is None or line is None or any(passes(task, r["val"], line) for r in runs):
+        return []
+    tried = {r["lr"] for r in runs}
+    steps = list(ladder)
+    if neighbour_lr not in steps:
+        return []
+    lo, hi = min(tried), max(tried)
+    want = [x for x in steps if neighbour_lr <= x < lo or hi < x <= neighbour_lr]
+    return [x for x in want if x not in tried]
+
+
 def lr_status(runs):
     """(chosen lr, the rates tried (largest first), "interior" or "edge") for one (model, task, size)."""
     tried = sorted({r["lr"] for r in runs}, reverse=True)
