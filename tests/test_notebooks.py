@@ -69,3 +69,28 @@ def test_setup_cell_finds_a_clone_or_says_what_to_do(tmp_path, monkeypatch):
     exec(notebooks.SETUP_CELL, {})
     assert sys.path[0] == str(tmp_path)
     sys.path.remove(str(tmp_path))
+
+
+def test_references_cell_lists_every_cited_key_author_year_and_is_removed_from_the_website(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("As {cite}`gers2000forget` and {cite:p}`greff2017odyssey,gers2000forget` say."),
+        nbformat.v4.new_code_cell("x = 1  # {cite}`hochreiter1997lstm` in code is not a citation")])
+    assert notebooks.cited_keys(nb) == ["gers2000forget", "greff2017odyssey"]
+    notebooks.add_references_cell(nb)
+    notebooks.add_references_cell(nb)                    # idempotent: one cell, replaced, at the end
+    refs = [c for c in nb.cells if c.metadata.get(notebooks.REFS_KEY)]
+    assert len(refs) == 1 and nb.cells[-1] is refs[0] and "remove-cell" in refs[0].metadata["tags"]
+    text = refs[0].source
+    assert "`gers2000forget`: Gers, Schmidhuber & Cummins (2000). *Learning to Forget" in text
+    assert "`greff2017odyssey`: Greff et al. (2017)." in text and "hochreiter" not in text
+    with pytest.raises(ValueError, match="keys must be in references.bib; missing: \\['nobody2099'\\]"):
+        notebooks.references_text(["nobody2099"])
+
+
+@pytest.mark.parametrize("path", BOOK, ids=[p.name for p in BOOK])
+def test_every_chapter_that_cites_a_paper_ends_with_its_current_references_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    had = [c.source for c in nb.cells if c.metadata.get(notebooks.REFS_KEY)]
+    want = [c.source for c in notebooks.add_references_cell(nbformat.from_dict(nb)).cells
+            if c.metadata.get(notebooks.REFS_KEY)]
+    assert had == want, f"run: python tools/notebooks.py refs book -- {path.name}"

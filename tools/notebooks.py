@@ -147,8 +147,9 @@ def add_references_cell(nb, bib=BIB):
     nb["cells"] = [c for c in nb["cells"] if not c.get("metadata", {}).get(REFS_KEY)]
     keys = cited_keys(nb)
     if keys:
-        nb["cells"].append(nbformat.v4.new_markdown_cell(
-            references_text(keys, bib), metadata={"tags": [SETUP_TAG], REFS_KEY: True}))
+        cell = nbformat.v4.new_markdown_cell(references_text(keys, bib), metadata={"tags": [SETUP_TAG], REFS_KEY: True})
+        cell["id"] = "references"                      # a fixed id: rewriting the cell leaves git's diff quiet
+        nb["cells"].append(cell)
     return nb
 
 
