@@ -254,13 +254,14 @@ def test_intro_md_opens_as_a_notebook_and_its_demo_runs(lab, browser):
 
 def test_myst_renders_and_exercise_answers_stay_in_a_closed_dropdown(lab, browser):
     page = open_in_lab(browser, lab, CHAPTER)
-    last = panel(page).locator(".jp-MarkdownCell").last
+    last = panel(page).locator(".jp-MarkdownCell").last          # the references cell
     last.scroll_into_view_if_needed()
     try:
         last.locator(".myst").first.wait_for(state="attached", timeout=20000)
     except playwright.TimeoutError:
         pytest.fail("markdown cells are not rendered by jupyterlab-myst (is it installed and enabled?)")
-    dropdown = last.locator("details")
+    exercises = panel(page).locator(".jp-MarkdownCell").filter(has=page.locator("details")).last
+    dropdown = exercises.locator("details")
     assert dropdown.count() == 1 and dropdown.first.evaluate("d => d.open") is False
     assert dropdown.first.locator("summary").inner_text().strip() == "Answers"
     assert not dropdown.first.locator("li").first.is_visible()  # the answers are hidden until opened
@@ -275,4 +276,8 @@ def test_myst_renders_and_exercise_answers_stay_in_a_closed_dropdown(lab, browse
     # sentence names the authors and the year itself, and the key stays readable to look up.
     answers = dropdown.first.inner_text()
     assert "Gers et al. (2000)" in answers and "gers2000forget" in answers
+    # ... and the chapter's last cell (removed from the website, which has a bibliography) lists every key it cites
+    # with its authors, year and title.
+    references = last.inner_text()
+    assert "References." in references and "gers2000forget: Gers, Schmidhuber & Cummins (2000)." in references
     page.close()
