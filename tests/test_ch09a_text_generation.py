@@ -33,7 +33,7 @@ def fake_stored():
 def test_report_prints_each_rate_the_choice_and_every_seed():
     stored = fake_stored()
     stored["machine"] = {"processor": "some CPU", "cpus": 2, "numpy": "2.0"}
-    stored["settings"] = {"steps": 500, "batch": 32, "T": 48, "hidden": 128, "dtype": "float32",
+    stored["settings"] = {"steps": 500, "batch": 32, "hidden": 128, "dtype": "float32",
                           "seeds": [0, 1], "lrs": [1e-2, 1e-3]}
     lines = ch09a.report(stored).splitlines()
     assert lines[0] == "machine: some CPU, 2 CPUs, numpy 2.0"

@@ -41,7 +41,7 @@ def report(stored):
     m, st = stored["machine"], stored["settings"]
     lrs = sorted(st["lrs"], reverse=True)
     rows = [f"machine: {m['processor']}, {m['cpus']} CPUs, numpy {m['numpy']}",
-            f"each run: {st['steps']} batches of {st['batch']} windows of {st['T']} characters,",
+            f"each run: {st['steps']} batches of {st['batch']} windows of {stored['runs'][0]['size']} characters,",
             f"          H = {st['hidden']}, {st['dtype']}, seeds {min(st['seeds'])}-{max(st['seeds'])}",
             "median validation loss (nats per character) at each learning rate:",
             f"{'':6}" + "".join(f"{fmt_lr(lr):>7}" for lr in lrs) + "   chosen"]
