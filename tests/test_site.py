@@ -304,7 +304,7 @@ def test_no_test_plumbing_on_the_page(audit, name):
 
 
 # What a page shows when a result is missing: an install hint, an error, a traceback.
-MISSING = re.compile(r"is not installed|pip install|No module named|Traceback|\w+Error:")
+MISSING = re.compile(r"is not installed|pip install|No module named|Traceback|\w+Error:|it/s\]")   # ... or a progress bar
 
 
 def checked_lines(notebook):
@@ -483,7 +483,7 @@ def test_download_archive_runs_the_book():
         names = set(z.namelist())
     assert {n.split("/")[0] for n in names} == {"lstm-book"}          # one folder
     for need in ("Makefile", "README.md", "requirements.txt", "constraints.txt", "pyproject.toml", "_config.yml",
-                 "_toc.yml", "lstm_helpers/__init__.py", "lstm_helpers/explorer_viewer.js", "book/intro.md"):
+                 "_toc.yml", "lstm_helpers/__init__.py", "lstm_helpers/explorers/viewer.js", "book/intro.md"):
         assert f"lstm-book/{need}" in names, need
     notebooks = {p.relative_to(ROOT).as_posix() for p in (ROOT / "book").glob("*.ipynb")}
     assert {f"lstm-book/{n}" for n in notebooks} <= names

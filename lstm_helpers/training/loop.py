@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import time
 
 from tqdm.auto import tqdm
@@ -37,10 +38,10 @@ def train(cell, params, sample, n_steps, rng, optimizer=None, clip=1.0, loss="xe
     optimizer = Adam(lr=1e-2) if optimizer is None else optimizer
     history = {"loss": [], "grad_norm": [], "eval": [], "sequences": 0}
     start = time.perf_counter()
-    # progress=False turns the bar off; otherwise tqdm decides (TQDM_DISABLE=1, set by the website build, hides
-    # it, so the built pages carry no progress-bar widget).
-    bar = tqdm(range(1, n_steps + 1), desc=desc or f"training {cell}", leave=False,
-               **({} if progress else {"disable": True}))
+    # The website build sets TQDM_DISABLE=1: its pages have no kernel, so no progress bar (tqdm's notebook bar
+    # would set disable=False itself and ignore the variable, hence the explicit check).
+    show = progress and os.environ.get("TQDM_DISABLE", "").lower() not in ("1", "true")
+    bar = tqdm(range(1, n_steps + 1), desc=desc or f"training {cell}", leave=False, disable=not show)
     for it in bar:
         x, y = sample(rng)
         if loss_fn is None:
