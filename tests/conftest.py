@@ -74,3 +74,13 @@ def torch_rnn(params, nonlinearity="tanh"):
     module = torch.nn.RNN(D, H, nonlinearity=nonlinearity).to(torch.float64 if W.dtype == np.float64 else torch.float32)
     module.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()})
     return module
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """The website's tests of one page run on one worker (``--dist loadgroup``), so each page's audit in a view and
+    theme (one browser load, axe-core included: tests/test_site.py's ``audit``) is made once, not once per worker."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if item.nodeid.startswith("tests/test_site.py") and "name" in params:
+            item.add_marker(pytest.mark.xdist_group(f"site-{params['name']}"))
