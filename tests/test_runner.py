@@ -25,6 +25,24 @@ def test_extend_grows_the_grid_while_it_runs():
     assert done == {"-1": 1, "-2": 2, "-3": 3}
 
 
+def test_extend_follows_a_chain_through_the_cache(tmp_path):
+    # -1 asks for -2, -2 for -3, -3 for -4: with -1 ... -3 cached, the chain must still reach -4 (a grid
+    # extended along its learning-rate ladder through rates an earlier make full already ran)
+    cache = tmp_path / "c.jsonl"
+    cache.write_text("".join(json.dumps({"key": str(-k), "run": k}) + "\n" for k in (1, 2, 3)))
+
+    last = [1]
+
+    def extend(done):                  # one step at a time, as the ladder does: -(n + 1) once -n is in
+        if str(-last[0]) not in done or last[0] == 4:
+            return []
+        last[0] += 1
+        return [-last[0]]
+    done = runner.run_all(abs, [-1], workers=1, key=str, cache=cache, extend=extend)
+    assert done == {"-1": 1, "-2": 2, "-3": 3, "-4": 4}
+    assert [json.loads(line)["run"] for line in cache.read_text().splitlines()] == [1, 2, 3, 4]
+
+
 def test_one_blas_thread_sets_only_what_is_unset():
     env = runner.one_blas_thread({"OMP_NUM_THREADS": "4"})
     assert env == {"OMP_NUM_THREADS": "4", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

@@ -66,6 +66,7 @@ def run_all(entry, jobs, workers, key, cache=None, extend=None, bar=None):
     done = read_cache(cache)
     pending = {}
     queued = set()
+    asked = {key(j) for j in jobs}
 
     def submit(pool, new):
         for job in new:
@@ -81,8 +82,12 @@ def run_all(entry, jobs, workers, key, cache=None, extend=None, bar=None):
     with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         submit(pool, jobs)
         while True:
-            if extend is not None:
-                submit(pool, extend(done))
+            while extend is not None:       # until the grid stops growing: a new job may be in the cache already,
+                new = [j for j in extend(done) if key(j) not in asked]   # and its result extend the grid again
+                if not new:
+                    break
+                asked.update(key(j) for j in new)
+                submit(pool, new)
             if not pending:
                 break
             finished, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
