@@ -20,21 +20,15 @@ def rng():
 # --- stabilised == unstabilised when nothing overflows -------------------------------
 
 @pytest.mark.parametrize("forget", X.FORGET_KINDS)
-def test_slstm_stabilised_equals_raw_float64(rng, forget):
-    params = X.init_slstm_params(rng, input_size=3, hidden_size=4, scale=1.0)
+@pytest.mark.parametrize("cell", ["slstm", "mlstm"])
+def test_stabilised_equals_raw_float64(rng, cell, forget):
+    if cell == "slstm":
+        params, forward = X.init_slstm_params(rng, input_size=3, hidden_size=4, scale=1.0), X.slstm_forward
+    else:
+        params, forward = X.init_mlstm_params(rng, input_size=3, d=4, scale=1.0), X.mlstm_forward
     xs = rng.normal(size=(50, 3))
-    h_raw, _ = X.slstm_forward(params, xs, stabilise=False, forget=forget)
-    h_stab, _ = X.slstm_forward(params, xs, stabilise=True, forget=forget)
-    assert np.all(np.isfinite(h_raw))
-    assert np.max(np.abs(h_raw - h_stab)) <= 1e-12
-
-
-@pytest.mark.parametrize("forget", X.FORGET_KINDS)
-def test_mlstm_stabilised_equals_raw_float64(rng, forget):
-    params = X.init_mlstm_params(rng, input_size=3, d=4, scale=1.0)
-    xs = rng.normal(size=(50, 3))
-    h_raw, _ = X.mlstm_forward(params, xs, stabilise=False, forget=forget)
-    h_stab, _ = X.mlstm_forward(params, xs, stabilise=True, forget=forget)
+    h_raw, _ = forward(params, xs, stabilise=False, forget=forget)
+    h_stab, _ = forward(params, xs, stabilise=True, forget=forget)
     assert np.all(np.isfinite(h_raw))
     assert np.max(np.abs(h_raw - h_stab)) <= 1e-12
 
