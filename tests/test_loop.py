@@ -68,3 +68,21 @@ def test_a_custom_loss_fn_replaces_the_model_loss():
                           np.random.default_rng(0), optimizer=SGD(0.1), clip=None, loss_fn=loss_fn, progress=False)
     np.testing.assert_allclose(p["w"], [3.0, 3.0], atol=1e-6)
     assert h["sequences"] == 200 * 5 and seen[0] == (tuple, 0)
+
+
+@pytest.mark.parametrize("bad", ["loss", "gradient"])
+def test_training_stops_before_the_update_whose_loss_or_gradient_is_not_finite(bad):
+    """A learning rate far too large can overflow: the run ends at that step, with the weights of the step before."""
+    from lstm_helpers.engine.optim import SGD
+
+    def loss_fn(params, x, y):
+        w = params["w"]
+        blown = w[0] >= 3.0                 # after three updates of +1
+        value = np.inf if blown and bad == "loss" else 0.0
+        grad = np.full(2, np.nan) if blown and bad == "gradient" else np.array([-1.0, -1.0])
+        return value, {"w": grad}
+
+    p, h = loop.train(None, {"w": np.zeros(2)}, lambda r: (np.zeros((4, 5, 1)), 0), 10,
+                      np.random.default_rng(0), optimizer=SGD(1.0), clip=None, loss_fn=loss_fn, progress=False)
+    assert h["diverged"] == 4 and len(h["loss"]) == 3
+    np.testing.assert_array_equal(p["w"], [3.0, 3.0])

@@ -28,7 +28,7 @@ from lstm_helpers.engine.validation import check_dtype, check_number, check_opti
 from lstm_helpers.training import loop, models, tasks
 
 LR_GRID = (1e-2, 3e-3, 1e-3)                    # every setting starts here ...
-LR_LADDER = (1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4)   # ... and steps outwards while its choice is at an edge
+LR_LADDER = (1.0, 3e-1, 1e-1, 3e-2, 1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5)   # ... steps outwards while its choice is at an edge
 TASKS = ("recall", "adding")
 SOLVED = {"recall": 0.9, "adding": 0.01}        # accuracy at least / MSE below
 STOP = {"recall": 0.99, "adding": 0.001}        # early stop once the validation score passes this
@@ -213,7 +213,8 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
     size: the recall gap or the adding problem's T.  dtype: float64, or float32 (PyTorch's default;
     about 1.5x faster here, used by the stored runs); the initial weights are the same for both.  Returns a dict: the settings, "val" and "test"
     (final scores), "solved" (test passes SOLVED), "solved_at" (sequences until the validation score
-    first passed SOLVED, or None), "sequences" (trained on), "stopped_early", "seconds",
+    first passed SOLVED, or None), "sequences" (trained on), "stopped_early", "seconds" (a run whose loss or
+    gradient stops being finite ends there and is scored with the weights it has),
     "curve" [[sequences, val score], ...] and "probes" {batch: probe(...)}: the gradient at every
     evaluation, the gate values too at the ``checkpoints`` reached and at the last batch.
     """
@@ -250,6 +251,10 @@ def run(model, task, size, lr, seed, steps=2000, batch=32, hidden=32, n_eval=500
                                   loss="xent" if task == "recall" else "mse", evaluate=evaluate,
                                   eval_every=eval_every, stop=stop, progress=progress,
                                   desc=f"{label(model)}, {task} {size}, lr {lr:g}, seed {seed}")
+    if "diverged" in hist:                              # training stopped at a non-finite loss: score what is left
+        done[0] = hist["diverged"] - 1
+        probes[done[0]] = probe(cell, params, task, x_probe, y_probe)
+        curve.append([hist["sequences"], round(score(cell, params, task, x_val, y_val), 4)])
     if len(probes[done[0]]) == 1:                       # the last measurement always has the gates
         probes[done[0]] = probe(cell, params, task, x_probe, y_probe)
     test = score(cell, params, task, x_test, y_test)

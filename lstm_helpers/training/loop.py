@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
 import time
 
@@ -25,7 +26,8 @@ def train(cell, params, sample, n_steps, rng, optimizer=None, clip=1.0, loss="xe
     progress: show a tqdm progress bar (False for tests and quiet runs; the environment variable TQDM_DISABLE=1
     hides it too).
     history: {"loss": [per step], "grad_norm": [per step], "eval": [(step, sequences, value)],
-              "sequences": total sequences seen, "seconds": wall time}.
+              "sequences": total sequences seen, "seconds": wall time}, plus "diverged": the step whose loss or
+              gradient was not finite, when one was -- training stops there, before that step's update.
     """
     n_steps = check_positive_int("n_steps", n_steps)
     eval_every = check_positive_int("eval_every", eval_every)
@@ -49,6 +51,9 @@ def train(cell, params, sample, n_steps, rng, optimizer=None, clip=1.0, loss="xe
         else:
             value, grads = loss_fn(params, x, y)
         grads, norm = clip_grad_norm(grads, clip)
+        if not (math.isfinite(value) and math.isfinite(norm)):     # diverged (e.g. far too large a learning rate)
+            history["diverged"] = it
+            break
         optimizer.update(params, grads)
         history["loss"].append(value)
         history["grad_norm"].append(norm)
