@@ -94,3 +94,15 @@ def test_every_chapter_that_cites_a_paper_ends_with_its_current_references_cell(
     want = [c.source for c in notebooks.add_references_cell(nbformat.from_dict(nb)).cells
             if c.metadata.get(notebooks.REFS_KEY)]
     assert had == want, f"run: python tools/notebooks.py refs book -- {path.name}"
+
+
+def test_strip_joins_printed_text_the_kernel_sent_in_pieces():
+    """How a kernel splits a cell's stdout varies between runs; the stored output must not."""
+    pieces = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("a\n", "b", "\n")]
+    err = nbformat.v4.new_output("stream", name="stderr", text="warning\n")
+    cell = nbformat.v4.new_code_cell("...", outputs=pieces + [err], execution_count=1, metadata={"tags": [notebooks.TAG]})
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    assert notebooks.problems(nb) == ["cell 0: printed text stored in pieces (make strip joins them)"]
+    notebooks.strip(nb)
+    assert [(o.name, o.text) for o in nb.cells[0].outputs] == [("stdout", "a\nb\n"), ("stderr", "warning\n")]
+    assert notebooks.problems(nb) == []

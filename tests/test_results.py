@@ -108,7 +108,7 @@ def test_a_diverged_run_ranks_last():
     ({1e-2: 0.95, 3e-3: 0.5, 1e-3: 0.3}, 3e-2),     # best at the top edge: one step up
     ({1e-2: 0.3, 3e-3: 0.5, 1e-3: 0.95}, 3e-4),     # best at the bottom edge: one step down
     ({1e-2: 0.3, 3e-3: 0.95, 1e-3: 0.5}, None),     # interior: done
-    ({1e-1: 0.95, 3e-2: 0.5}, None),                # the ladder's end
+    ({1.0: 0.95, 3e-1: 0.5}, None),                 # the ladder's end
 ])
 def test_the_grid_steps_outwards_only_while_the_choice_is_at_an_edge(vals, expected):
     runs = [fake(lr, s, v, v) for lr, v in vals.items() for s in range(5)]

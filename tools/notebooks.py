@@ -83,6 +83,8 @@ def problems(nb):
             found.append(f"cell {k}: outputs in an unchecked cell")
         if is_checked(cell) and not cell.get("outputs"):
             found.append(f"cell {k}: checked cell with no stored output")
+        if len(merge_streams([dict(o) for o in cell.get("outputs", [])])) < len(cell.get("outputs", [])):
+            found.append(f"cell {k}: printed text stored in pieces (make strip joins them)")
     return found
 
 
@@ -153,6 +155,20 @@ def add_references_cell(nb, bib=BIB):
     return nb
 
 
+def merge_streams(outputs):
+    """One output per run of printed text: a kernel may send a cell's stdout in several pieces, and how it splits
+    them varies between runs (nbval joins them before comparing; the stored notebook should not vary either)."""
+    merged = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
+
+
 def strip(nb):
     """Clean a notebook dict in place (see module docstring); returns it."""
     nb.get("metadata", {}).pop("widgets", None)
@@ -163,6 +179,7 @@ def strip(nb):
         cell["execution_count"] = number if checked else None
         if not checked:
             cell["outputs"] = []
+        cell["outputs"] = merge_streams(cell["outputs"])
         for out in cell["outputs"]:
             if "execution_count" in out:
                 out["execution_count"] = number
