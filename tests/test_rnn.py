@@ -97,3 +97,14 @@ def test_float32_stays_float32(rng):
 def test_bad_input(rng, call, match):
     with pytest.raises(ValueError, match=match):
         call(rnn.init_params(3, 4, rng), rng)
+
+
+def test_uniform_params_draws_each_gate_in_order_within_pytorchs_bound():
+    """PyTorch's start for every cell: W_g uniform in ±1/√H, drawn gate after gate from the same rng; biases 0."""
+    p = rnn.uniform_params(3, 16, "zrh", np.random.default_rng(5))
+    first = rnn.init_params(3, 16, np.random.default_rng(5))          # the same rng's first draw
+    np.testing.assert_array_equal(p["W_z"], first["W_h"])
+    assert all(np.abs(p[f"W_{g}"]).max() <= 0.25 and p[f"W_{g}"].shape == (16, 19) for g in "zrh")
+    assert 0.2 < np.abs(p["W_h"]).max() and all(not p[f"b_{g}"].any() for g in "zrh")
+    with pytest.raises(ValueError, match="hidden_size"):
+        rnn.uniform_params(3, 0, "h", np.random.default_rng(0))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_helpers.engine.activations import sigmoid
-from lstm_helpers.engine.validation import cell_sizes, check_array, check_positive_int, check_rng
+from lstm_helpers.engine.rnn import uniform_params
+from lstm_helpers.engine.validation import cell_sizes, check_array, check_positive_int
 
 
 @dataclass
@@ -39,13 +40,7 @@ def init_params(input_size, hidden_size, rng, dtype=np.float64):
 
     Weights uniform in [-1/√H, 1/√H], as PyTorch's nn.GRU.
     """
-    D = check_positive_int("input_size", input_size)
-    H = check_positive_int("hidden_size", hidden_size)
-    check_rng("rng", rng)
-    k = 1.0 / np.sqrt(H)
-    params = {f"W_{g}": rng.uniform(-k, k, size=(H, H + D)).astype(dtype) for g in "zrh"}
-    params.update({f"b_{g}": np.zeros(H, dtype=dtype) for g in "zrh"})
-    return params
+    return uniform_params(input_size, hidden_size, "zrh", rng, dtype)
 
 
 def sizes(params):

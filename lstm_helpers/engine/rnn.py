@@ -26,16 +26,24 @@ class Trace:
     nonlinearity: str = "tanh"
 
 
+def uniform_params(input_size, hidden_size, gates, rng, dtype=np.float64):
+    """PyTorch's default start for a recurrent cell: for each gate name g in ``gates`` (drawn in that order),
+    W_g: (H, H+D) uniform in [-1/√H, 1/√H] (first H columns act on the hidden state), b_g: (H,) zeros."""
+    D = check_positive_int("input_size", input_size)
+    H = check_positive_int("hidden_size", hidden_size)
+    check_rng("rng", rng)
+    k = 1.0 / np.sqrt(H)
+    params = {f"W_{g}": rng.uniform(-k, k, size=(H, H + D)).astype(dtype) for g in gates}
+    params.update({f"b_{g}": np.zeros(H, dtype=dtype) for g in gates})
+    return params
+
+
 def init_params(input_size, hidden_size, rng, dtype=np.float64):
     """W_h: (H, H+D) (first H columns multiply h_{t-1}), b_h: (H,) zeros.
 
     Weights uniform in [-1/√H, 1/√H], as PyTorch's nn.RNN.
     """
-    D = check_positive_int("input_size", input_size)
-    H = check_positive_int("hidden_size", hidden_size)
-    check_rng("rng", rng)
-    k = 1.0 / np.sqrt(H)
-    return {"W_h": rng.uniform(-k, k, size=(H, H + D)).astype(dtype), "b_h": np.zeros(H, dtype=dtype)}
+    return uniform_params(input_size, hidden_size, "h", rng, dtype)
 
 
 def sizes(params):
