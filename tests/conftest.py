@@ -27,21 +27,34 @@ def _close_figures():
     plt.close("all")
 
 
-@pytest.fixture(scope="module")
-def browser(request):
-    """Headless Debian Chromium through Playwright, launched with the test module's ``CHROMIUM`` and ``ARGS``
-    (tests/test_site.py, tests/test_lab.py); one per module."""
-    import pathlib
-
+@pytest.fixture(scope="session")
+def _chromium():
+    """Launches headless Chromium through Playwright, once per executable and arguments for the whole session.
+    Under pytest-xdist a worker may run other modules' tests between those of a browser module; a module-scoped
+    browser would be closed and launched again at every such switch."""
     from playwright.sync_api import sync_playwright
 
+    launched = {}
+    with sync_playwright() as p:
+        def launch(chromium, args):
+            key = (chromium, tuple(args))
+            if key not in launched:
+                launched[key] = p.chromium.launch(executable_path=chromium, args=list(args))
+            return launched[key]
+
+        yield launch
+        for b in launched.values():
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(request, _chromium):
+    """Headless Debian Chromium through Playwright, launched with the test module's ``CHROMIUM`` and ``ARGS``
+    (tests/test_site.py, tests/test_lab.py)."""
     chromium, args = request.module.CHROMIUM, request.module.ARGS
     if not pathlib.Path(chromium).exists():
         pytest.fail("Chromium is missing: apt-get install chromium (make test installs it)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=args)
-        yield b
-        b.close()
+    return _chromium(chromium, args)
 
 
 def decay_explorer():
@@ -84,3 +97,17 @@ def pytest_collection_modifyitems(items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if item.nodeid.startswith("tests/test_site.py") and "name" in params:
             item.add_marker(pytest.mark.xdist_group(f"site-{params['name']}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node, ids):
+    """Under ``--dist loadgroup`` pytest-xdist marks a grouped test by appending "@group" to its node id. Some pytest
+    releases silently defeat that (pytest-xdist#1386: pytest 9.2); then every page's audits would be made on both
+    workers and JupyterLab started twice. Fail instead of running slowly."""
+    if node.config.getvalue("dist") != "loadgroup":
+        return
+    lost = [i for i in ids if "@" not in i and (i.startswith("tests/test_lab.py")
+                                                or (i.startswith("tests/test_site.py") and ".html" in i))]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist did not group {len(lost)} tests (e.g. {lost[0]}): pytest "
+                                f"{pytest.__version__} with this pytest-xdist -- see requirements-test.txt")

@@ -51,23 +51,27 @@ def test_fit_slope_recovers_powers():
         ch16.forward_variant("fastest", {}, np.zeros((1, 1, 1)))
 
 
-def test_bench_script_quick_smoke_run(tmp_path):
+@pytest.fixture(scope="module")
+def quick_bench(tmp_path_factory):
+    """One ``make bench`` run in its quick mode (benchmarks/bench.py --quick), shared by the tests below:
+    (its result dict, the JSON file it wrote)."""
     spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    res = bench.main(["--quick", "--out", str(tmp_path / "r.json")])
-    assert (tmp_path / "r.json").is_file()
+    out = tmp_path_factory.mktemp("bench") / "r.json"
+    return bench.main(["--quick", "--out", str(out)]), out
+
+
+def test_bench_script_quick_smoke_run(quick_bench):
+    res, out = quick_bench
+    assert out.is_file()
     assert {r["dtype"] for r in res["lstm_vs_torch"]} == {"float64", "float32"}
     assert all(r["ours_ms"] > 0 and r["x_limit"] > 0 for r in res["lstm_vs_torch"])
     assert set(res["variants_ms"]) >= set(ch16.VARIANTS)
 
 
-def test_report_reads_a_quick_bench_run(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    bench.main(["--quick", "--out", str(tmp_path / "r.json")])
-    text = ch16.report(load(tmp_path / "r.json", require=None))
+def test_report_reads_a_quick_bench_run(quick_bench, tmp_path):
+    text = ch16.report(load(quick_bench[1], require=None))
     assert "ours/torch" in text and "naive" in text and "slope" in text
     with pytest.raises(ValueError, match="does not exist"):
         load(tmp_path / "missing.json")

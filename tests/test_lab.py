@@ -70,7 +70,7 @@ def our_processes(marker):
     return pids
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")      # once: under pytest-xdist other modules' tests may run between these
 def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
     book = tmp / "book"

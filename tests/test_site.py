@@ -229,6 +229,8 @@ def audit_page(browser, base, name, view, theme, axe=True):
     return result
 
 
+# One audit per (page, view, theme) for the worker's whole session: under pytest-xdist other modules' tests can run
+# between this module's, and the module's fixtures are then set up again -- the audits need not be made again.
 _AUDITS = {}
 
 
@@ -243,8 +245,7 @@ def audit(browser, server):
             _AUDITS[key] = audit_page(browser, server, name, view, theme)
         return _AUDITS[key]
 
-    yield get
-    _AUDITS.clear()
+    return get
 
 
 def cut_off_blocks(found, view):
