@@ -117,6 +117,13 @@ def test_the_grid_steps_outwards_only_while_the_choice_is_at_an_edge(vals, expec
     assert tried == sorted(vals, reverse=True) and where == ("interior" if expected is None and len(vals) == 3 else "edge")
 
 
+def test_rates_shown_brackets_the_chosen_rate_among_those_tried_largest_first():
+    runs = [fake(lr, s, v, v) for lr, v in {1e-3: 0.5, 1e-2: 0.3, 3e-3: 0.95}.items() for s in range(5)]
+    assert results.rates_shown(runs) == ("1e-2 [3e-3] 1e-3", "interior")
+    runs += [fake(3e-2, s, 0.99, 0.99) for s in range(5)]
+    assert results.rates_shown(runs) == ("[3e-2] 1e-2 3e-3 1e-3", "edge")
+
+
 def test_the_best_initialisation_is_chosen_by_the_same_rule_on_validation():
     runs = [fake(1e-2, s, v, v, model="rnn") for s, v in enumerate([0.95, 0.2, 0.2, 0.2, 0.2])]           # 1/5
     runs += [fake(1e-3, s, v, 0.1, model="rnn_orth") for s, v in enumerate([0.95, 0.95, 0.95, 0.3, 0.3])]  # 3/5 on val

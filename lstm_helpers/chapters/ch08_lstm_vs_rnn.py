@@ -189,8 +189,7 @@ def rates_tried(runs, model_keys, settings):
         for task, size in settings:
             if (m, task, size) not in groups:
                 continue
-            lr, tried, where = results.lr_status(groups[(m, task, size)])
-            shown = " ".join(f"[{results.fmt_lr(x)}]" if x == lr else results.fmt_lr(x) for x in tried)
+            shown, where = results.rates_shown(groups[(m, task, size)])
             rows.append(f"  {('gap' if task == 'recall' else 'T =')} {size:>3}: {shown:<40}{where}")
     return "\n".join(rows)
 

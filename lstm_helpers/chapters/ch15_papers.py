@@ -144,8 +144,8 @@ def rates_line(runs, model, task, size):
     found = results.group(runs).get((check_option("model", model, protocol.MODELS), task, size))
     if not found:
         raise ValueError(f"(model, task, size) must be in the stored runs; ({model}, {task}, {size}) is not")
-    lr, tried, where = results.lr_status(found)
-    return " ".join(f"[{results.fmt_lr(x)}]" if x == lr else results.fmt_lr(x) for x in tried) + f" ({where})"
+    shown, where = results.rates_shown(found)
+    return f"{shown} ({where})"
 
 
 def ours_vs_theirs(summary, live_adding, stream_without, stream_with):

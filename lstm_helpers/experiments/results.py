@@ -102,6 +102,13 @@ def lr_status(runs):
     return lr, tried, "interior" if lr not in (tried[0], tried[-1]) else "edge"
 
 
+def rates_shown(runs):
+    """(the rates tried for one (model, task, size), largest first, the chosen one in brackets -- e.g.
+    "1e-2 [3e-3] 1e-3" --, "interior" or "edge")."""
+    lr, tried, where = lr_status(runs)
+    return " ".join(f"[{fmt_lr(x)}]" if x == lr else fmt_lr(x) for x in tried), where
+
+
 def summarise(runs):
     """Per (model, task, size): the chosen learning rate and its seeds' test scores.
 
